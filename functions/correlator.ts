@@ -1,0 +1,19 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import { correlateEvent } from '../lib/correlation/correlate-event';
+import { correlatorDeps } from '../lib/correlation/correlator';
+import { logger, metrics } from '../lib/observability';
+
+/** Inspector: EventBridge rule on source nfvi.collector -> alarms, notifications, fault events. */
+export const handler = middy()
+  .use(injectLambdaContext(logger))
+  .use(logMetrics(metrics))
+  .handler(async (event: unknown) => {
+    const result = await correlateEvent(event, correlatorDeps());
+    metrics.addMetric(`correlator.${result.outcome}`, MetricUnit.Count, 1);
+    if (result.outcome === 'quarantined') logger.warn('event quarantined', { ...result });
+    else logger.info('event correlated', { ...result });
+    return result;
+  });

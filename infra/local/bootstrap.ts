@@ -1,0 +1,33 @@
+import { CreateTopicCommand } from '@aws-sdk/client-sns';
+import { awsClients } from '../../lib/aws/clients';
+import { config } from '../../lib/config';
+import { readInventoryFile } from '../../lib/inventory/inventory-file';
+import { loadInventory, type LoadedInventory } from '../../lib/inventory/load-inventory';
+import { DynamoDbInventory } from '../../lib/store/dynamodb-inventory';
+import { TenantTopics } from '../../lib/tenants/tenant-topics';
+import { join } from 'node:path';
+import { PROJECT_ROOT } from './stack';
+
+export const DEMO_INVENTORY = join(PROJECT_ROOT, 'infra', 'local', 'inventory.demo.json');
+
+/** The inventory file: NFVI_DOCTOR_INVENTORY, or the demo inventory that ships with the project. */
+export const inventoryPath = () => process.env.NFVI_DOCTOR_INVENTORY ?? DEMO_INVENTORY;
+
+/** Creates the admin topic (the offline SNS does not read CloudFormation). */
+export async function createAdminTopic(): Promise<string> {
+  const name = config().adminTopicArn.split(':').pop() as string;
+  const { TopicArn } = await awsClients().sns.send(new CreateTopicCommand({ Name: name }));
+  return TopicArn as string;
+}
+
+/** Loads an inventory file into the stage's tables and creates its tenants' topics. */
+export async function loadInventoryFile(path: string): Promise<LoadedInventory> {
+  const cfg = config();
+  const { dynamo, sns } = awsClients();
+  return loadInventory(
+    await readInventoryFile(path),
+    new DynamoDbInventory(dynamo, cfg.inventoryTable),
+    new TenantTopics(dynamo, sns, cfg.tenantsTable, cfg.topicPrefix),
+    new Date(),
+  );
+}

@@ -1,0 +1,147 @@
+import { SubscribeCommand, UnsubscribeCommand, type SNSClient } from '@aws-sdk/client-sns';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** One SNS HTTP delivery, as a subscriber sees it. */
+export interface ReceivedMessage {
+  /** The subscription it came through (the path it was posted to). */
+  subscription: string;
+  topicArn: string;
+  messageId: string;
+  message: Record<string, unknown>;
+  attributes: Record<string, string>;
+  /** Date.now() when the delivery arrived. */
+  receivedAt: number;
+}
+
+interface SnsEnvelope {
+  Type: string;
+  MessageId: string;
+  TopicArn: string;
+  Message: string;
+  SubscribeURL?: string;
+  MessageAttributes?: Record<string, { Type: string; Value: string }>;
+}
+
+const body = (req: IncomingMessage) =>
+  new Promise<string>((done, fail) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => done(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', fail);
+  });
+
+const parseMessage = (text: string): Record<string, unknown> => {
+  try {
+    return JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    return { text };
+  }
+};
+
+/**
+ * A small HTTP endpoint subscribed to SNS topics (the demo consumer, and the tests' and
+ * benchmark's observer). Each subscription gets its own path; deliveries are kept in order.
+ */
+export class SnsHttpSubscriber {
+  readonly received: ReceivedMessage[] = [];
+  private readonly waiters = new Set<() => void>();
+  private readonly subscriptionArns: string[] = [];
+
+  private constructor(
+    private readonly server: Server,
+    private readonly sns: SNSClient,
+    private readonly onMessage?: (m: ReceivedMessage) => void,
+  ) {}
+
+  static async start(sns: SNSClient, onMessage?: (m: ReceivedMessage) => void): Promise<SnsHttpSubscriber> {
+    const server = createServer();
+    const subscriber = new SnsHttpSubscriber(server, sns, onMessage);
+    server.on('request', async (req, res) => {
+      const text = await body(req);
+      res.writeHead(200).end();
+      subscriber.accept(req.url ?? '/', text, Date.now());
+    });
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    return subscriber;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  async subscribe(topicArn: string, name: string, filterPolicy?: Record<string, string[]>): Promise<void> {
+    const { SubscriptionArn } = await this.sns.send(
+      new SubscribeCommand({
+        TopicArn: topicArn,
+        Protocol: 'http',
+        Endpoint: `${this.url}/${encodeURIComponent(name)}`,
+        Attributes: filterPolicy ? { FilterPolicy: JSON.stringify(filterPolicy) } : undefined,
+      }),
+    );
+    if (SubscriptionArn) this.subscriptionArns.push(SubscriptionArn);
+  }
+
+  from(name: string): ReceivedMessage[] {
+    return this.received.filter((m) => m.subscription === name);
+  }
+
+  /** Resolves with the deliveries on `name` once `count` arrived; rejects after timeoutMs. */
+  async waitFor(name: string, count: number, timeoutMs = 10_000): Promise<ReceivedMessage[]> {
+    return this.until(() => this.from(name).length >= count, timeoutMs, `${count} deliveries on ${name}`).then(() =>
+      this.from(name),
+    );
+  }
+
+  private async until(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
+    if (condition()) return;
+    await new Promise<void>((done, fail) => {
+      const check = () => {
+        if (!condition()) return;
+        clearTimeout(timer);
+        this.waiters.delete(check);
+        done();
+      };
+      const timer = setTimeout(() => {
+        this.waiters.delete(check);
+        fail(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`));
+      }, timeoutMs);
+      this.waiters.add(check);
+    });
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled(
+      this.subscriptionArns.map((arn) => this.sns.send(new UnsubscribeCommand({ SubscriptionArn: arn }))),
+    );
+    await new Promise<void>((done) => this.server.close(() => done()));
+  }
+
+  private accept(path: string, text: string, receivedAt: number): void {
+    let envelope: SnsEnvelope;
+    try {
+      envelope = JSON.parse(text) as SnsEnvelope;
+    } catch {
+      return;
+    }
+    // Real SNS asks an HTTP endpoint to confirm first; the local emulator does not.
+    if (envelope.Type === 'SubscriptionConfirmation' && envelope.SubscribeURL) {
+      void fetch(envelope.SubscribeURL).catch(() => undefined);
+      return;
+    }
+    if (envelope.Type !== 'Notification') return;
+    const message: ReceivedMessage = {
+      subscription: decodeURIComponent(path.slice(1)),
+      topicArn: envelope.TopicArn,
+      messageId: envelope.MessageId,
+      message: parseMessage(envelope.Message),
+      attributes: Object.fromEntries(
+        Object.entries(envelope.MessageAttributes ?? {}).map(([k, v]) => [k, v.Value]),
+      ),
+      receivedAt,
+    };
+    this.received.push(message);
+    this.onMessage?.(message);
+    this.waiters.forEach((check) => check());
+  }
+}

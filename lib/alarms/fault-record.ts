@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import { alarm } from './alarm';
+
+export const transition = z.enum(['RAISED', 'UPDATED', 'CLEARED']);
+export type Transition = z.infer<typeof transition>;
+
+export const observation = z.object({
+  collectorId: z.string(),
+  seq: z.number().int(),
+  observedAt: z.string(),
+});
+
+/**
+ * The state of one fault of one host (host + fault key), with the alarms it raised.
+ * `version` guards concurrent writers; `transitionSeq` counts the transitions that notify
+ * and `publishedSeq` the last one whose notifications went out, so that a retry after a
+ * crash republishes exactly what was not yet confirmed as sent.
+ */
+export const faultRecord = z.object({
+  host: z.string(),
+  faultKey: z.string(),
+  status: z.enum(['ACTIVE', 'CLEARED']),
+  version: z.number().int().nonnegative(),
+  transitionSeq: z.number().int().nonnegative(),
+  publishedSeq: z.number().int().nonnegative(),
+  publishFailedSeq: z.number().int().nonnegative().optional(),
+  raisedSeq: z.number().int().nonnegative(),
+  lastTransition: transition.optional(),
+  transitionAt: z.string().optional(),
+  lastObservation: observation,
+  bootId: z.string().optional(),
+  impact: z.enum(['host', 'nic', 'degraded']).optional(),
+  hostAlarm: alarm.optional(),
+  instanceAlarms: z.array(alarm),
+});
+
+export type FaultRecord = z.infer<typeof faultRecord>;
+
+/**
+ * Whether another invocation must publish the record's last transition: its publisher
+ * reported a failure, or has been silent for longer than an invocation may live (it died).
+ * Within that time a duplicate event leaves publishing to the invocation that is doing it.
+ */
+export function needsRepublish(record: FaultRecord, now: Date, publisherLifetimeMs: number): boolean {
+  if (!record.lastTransition || !record.transitionAt || record.publishedSeq >= record.transitionSeq) return false;
+  if (record.publishFailedSeq === record.transitionSeq) return true;
+  return now.getTime() - Date.parse(record.transitionAt) > publisherLifetimeMs;
+}

@@ -1,0 +1,57 @@
+import { z } from 'zod';
+
+/** Settings from the environment, read and checked once per container; a missing one is named. */
+const environment = z.object({
+  NFVI_STAGE: z.string().min(1),
+  NFVI_EVENT_BUS: z.string().min(1),
+  NFVI_INVENTORY_TABLE: z.string().min(1),
+  NFVI_ALARMS_TABLE: z.string().min(1),
+  NFVI_TENANTS_TABLE: z.string().min(1),
+  NFVI_QUARANTINE_TABLE: z.string().min(1),
+  NFVI_ADMIN_TOPIC_ARN: z.string().startsWith('arn:'),
+  NFVI_TOPIC_PREFIX: z.string().min(1),
+  NFVI_VIM_CONNECTION_ID: z.string().min(1),
+  NFVI_ADMIN_PROJECT_ID: z.string().min(1),
+});
+
+export type Config = {
+  stage: string;
+  eventBusName: string;
+  inventoryTable: string;
+  alarmsTable: string;
+  tenantsTable: string;
+  quarantineTable: string;
+  adminTopicArn: string;
+  topicPrefix: string;
+  vimConnectionId: string;
+  adminProjectId: string;
+};
+
+export class ConfigError extends Error {
+  constructor(reason: string) {
+    super(`nfvi-doctor configuration is incomplete:\n${reason}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function configFrom(env: NodeJS.ProcessEnv): Config {
+  const result = environment.safeParse(env);
+  if (!result.success) throw new ConfigError(z.prettifyError(result.error));
+  const e = result.data;
+  return {
+    stage: e.NFVI_STAGE,
+    eventBusName: e.NFVI_EVENT_BUS,
+    inventoryTable: e.NFVI_INVENTORY_TABLE,
+    alarmsTable: e.NFVI_ALARMS_TABLE,
+    tenantsTable: e.NFVI_TENANTS_TABLE,
+    quarantineTable: e.NFVI_QUARANTINE_TABLE,
+    adminTopicArn: e.NFVI_ADMIN_TOPIC_ARN,
+    topicPrefix: e.NFVI_TOPIC_PREFIX,
+    vimConnectionId: e.NFVI_VIM_CONNECTION_ID,
+    adminProjectId: e.NFVI_ADMIN_PROJECT_ID,
+  };
+}
+
+let cached: Config | undefined;
+
+export const config = (): Config => (cached ??= configFrom(process.env));

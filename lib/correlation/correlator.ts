@@ -1,0 +1,36 @@
+import { awsClients } from '../aws/clients';
+import { config } from '../config';
+import { EventBridgeFaultEvents } from '../faults/eventbridge-fault-events';
+import { SnsNotifier } from '../notify/sns-notifier';
+import { DynamoDbQuarantine } from '../quarantine/dynamodb-quarantine';
+import { DynamoDbFaultStore } from '../store/dynamodb-fault-store';
+import { DynamoDbInventory } from '../store/dynamodb-inventory';
+import { TenantTopics } from '../tenants/tenant-topics';
+import type { CorrelatorDeps } from './correlate-event';
+
+/** An invocation is dead after the Lambda timeout (10 s) at the latest. */
+const PUBLISHER_LIFETIME_MS = 15_000;
+
+let deps: CorrelatorDeps | undefined;
+
+/** The correlator's adapters, wired once per container from the configuration. */
+export function correlatorDeps(): CorrelatorDeps {
+  if (deps) return deps;
+  const cfg = config();
+  const { dynamo, sns, eventBridge } = awsClients();
+  const tenantTopics = new TenantTopics(dynamo, sns, cfg.tenantsTable, cfg.topicPrefix);
+  deps = {
+    faults: new DynamoDbFaultStore(dynamo, cfg.alarmsTable),
+    inventory: new DynamoDbInventory(dynamo, cfg.inventoryTable),
+    notifier: new SnsNotifier(sns, cfg.adminTopicArn, tenantTopics),
+    faultEvents: new EventBridgeFaultEvents(eventBridge, cfg.eventBusName),
+    quarantine: new DynamoDbQuarantine(dynamo, cfg.quarantineTable),
+    settings: {
+      vimConnectionId: cfg.vimConnectionId,
+      adminProjectId: cfg.adminProjectId,
+      publisherLifetimeMs: PUBLISHER_LIFETIME_MS,
+    },
+    clock: () => new Date(),
+  };
+  return deps;
+}

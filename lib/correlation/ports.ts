@@ -1,0 +1,45 @@
+import type { FaultRecord } from '../alarms/fault-record';
+import type { Delivery } from '../alarms/notifications';
+import type { FaultEvent } from '../faults/fault-events';
+import type { HostInventory } from '../inventory/inventory';
+
+/** Fault state, one record per host and fault key. */
+export interface FaultStore {
+  get(host: string, faultKey: string): Promise<FaultRecord | undefined>;
+  /** Writes the record if nobody wrote since `expectedVersion` was read; throws ConcurrentUpdateError otherwise. */
+  save(record: FaultRecord, expectedVersion: number | undefined): Promise<void>;
+  markPublished(host: string, faultKey: string, transitionSeq: number): Promise<void>;
+  markPublishFailed(host: string, faultKey: string, transitionSeq: number): Promise<void>;
+}
+
+export class ConcurrentUpdateError extends Error {
+  constructor(host: string, faultKey: string) {
+    super(`fault ${faultKey} of host ${host} was changed concurrently`);
+    this.name = 'ConcurrentUpdateError';
+  }
+}
+
+export interface InventoryReader {
+  hostInventory(host: string): Promise<HostInventory>;
+}
+
+/** Publishes notifications to the admin topic and to each tenant's own topic. */
+export interface Notifier {
+  publish(deliveries: Delivery[]): Promise<void>;
+}
+
+export interface FaultEventPublisher {
+  emit(event: FaultEvent): Promise<void>;
+}
+
+export interface QuarantineEntry {
+  source: string;
+  reason: string;
+  payload: unknown;
+  receivedAt: string;
+}
+
+/** Where rejected input is kept, with its reason, for operators. */
+export interface Quarantine {
+  put(entry: QuarantineEntry): Promise<string>;
+}

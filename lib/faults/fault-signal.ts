@@ -1,0 +1,109 @@
+import type { PerceivedSeverity } from '../alarms/etsi';
+import type { CollectorEvent, HardwareComponent, Observation } from '../southbound/collector-events';
+import { catalogueEntry, downgraded, type CatalogueEntry, type FaultType } from './catalogue';
+
+/**
+ * What one collector event says about one fault of one host.
+ * - condition: a fault that is present (active) or gone (not active)
+ * - boot: the host's boot id, from which a restart is recognised
+ * - none: the event carries no fault on its own (peer reachability waits for a quorum of observers)
+ */
+export type FaultSignal =
+  | {
+      kind: 'condition';
+      host: string;
+      faultKey: string;
+      active: boolean;
+      fault: CatalogueEntry;
+      faultDetails: string[];
+      observation: Observation;
+    }
+  | { kind: 'boot'; host: string; faultKey: string; bootId: string; uptimeS: number; observation: Observation }
+  | { kind: 'none'; reason: string };
+
+const hardwareFaults: Record<HardwareComponent, { critical: FaultType; warning: FaultType }> = {
+  cpu: { critical: 'compute.host.cpu.error', warning: 'compute.host.cpu.error' },
+  memory: { critical: 'compute.host.memory.error', warning: 'compute.host.memory.error' },
+  psu: { critical: 'compute.host.power.error', warning: 'compute.host.power.degraded' },
+  fan: { critical: 'compute.host.fan.error', warning: 'compute.host.fan.error' },
+  thermal: { critical: 'compute.host.thermal.error', warning: 'compute.host.thermal.error' },
+  disk: { critical: 'compute.host.disk.error', warning: 'compute.host.disk.error' },
+  'storage-controller': {
+    critical: 'compute.host.storage-controller.error',
+    warning: 'compute.host.storage-controller.error',
+  },
+  mainboard: { critical: 'compute.host.mainboard.error', warning: 'compute.host.mainboard.error' },
+  bmc: { critical: 'compute.host.bmc.error', warning: 'compute.host.bmc.error' },
+};
+
+const observationOf = ({ collectorId, seq, observedAt }: Observation): Observation => ({ collectorId, seq, observedAt });
+
+function withSeverity(entry: CatalogueEntry, perceivedSeverity: PerceivedSeverity): CatalogueEntry {
+  return { ...entry, perceivedSeverity };
+}
+
+/** Maps a validated collector event through the fault catalogue. */
+export function faultSignalOf(event: CollectorEvent): FaultSignal {
+  switch (event['detail-type']) {
+    case 'link.state': {
+      const d = event.detail;
+      // The management link carries the host's control plane: losing it is losing the host.
+      const fault = catalogueEntry(d.role === 'management' ? 'compute.host.down' : 'compute.host.nic.error');
+      return {
+        kind: 'condition',
+        host: d.host,
+        faultKey: `link:${d.interface}`,
+        active: d.state === 'down',
+        fault,
+        faultDetails: [
+          `interface ${d.interface}${d.role ? ` (${d.role})` : ''} ${d.state}, carrier ${d.carrier ? 'present' : 'lost'}`,
+        ],
+        observation: observationOf(d),
+      };
+    }
+    case 'hypervisor.state': {
+      const d = event.detail;
+      return {
+        kind: 'condition',
+        host: d.host,
+        faultKey: `hypervisor:${d.process}`,
+        active: d.state === 'down',
+        fault: catalogueEntry('compute.hypervisor.down'),
+        faultDetails: [`${d.process} ${d.state}`],
+        observation: observationOf(d),
+      };
+    }
+    case 'hardware.event': {
+      const d = event.detail;
+      const types = hardwareFaults[d.component];
+      const faultType = d.state === 'warning' ? types.warning : types.critical;
+      const entry = catalogueEntry(faultType);
+      const sameClass = types.warning === types.critical;
+      const severity = d.state === 'warning' && sameClass ? downgraded(entry.perceivedSeverity) : entry.perceivedSeverity;
+      const sensor = d.sensor ? ` sensor ${d.sensor}` : '';
+      const reading = d.reading !== undefined ? ` reading ${d.reading}` : '';
+      return {
+        kind: 'condition',
+        host: d.host,
+        faultKey: `hardware:${d.component}:${d.sensor ?? '*'}`,
+        active: d.state !== 'ok',
+        fault: withSeverity(entry, severity),
+        faultDetails: [`${d.component}${sensor} ${d.state}${reading}`, d.message].filter((s) => s.length > 0),
+        observation: observationOf(d),
+      };
+    }
+    case 'host.heartbeat': {
+      const d = event.detail;
+      return {
+        kind: 'boot',
+        host: d.host,
+        faultKey: 'boot',
+        bootId: d.bootId,
+        uptimeS: d.uptimeS,
+        observation: observationOf(d),
+      };
+    }
+    case 'peer.reachability':
+      return { kind: 'none', reason: 'peer reachability is an observation: host-down needs a quorum of observers' };
+  }
+}

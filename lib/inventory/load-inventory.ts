@@ -1,0 +1,37 @@
+import type { InventoryFile } from './inventory-file';
+import type { InventoryInstance } from './inventory';
+
+export interface InventoryWriter {
+  /** Makes the host's stored instances exactly these. */
+  replaceHost(host: string, instances: InventoryInstance[], syncedAt: string): Promise<void>;
+}
+
+export interface TenantTopicRegistry {
+  topicArnsFor(tenantIds: string[]): Promise<Map<string, string>>;
+}
+
+export interface LoadedInventory {
+  hosts: number;
+  instances: number;
+  tenants: Map<string, string>;
+}
+
+/**
+ * Loads an inventory: each listed host's instances replace what was stored for it, and every
+ * tenant gets its topic now, so that consumers can subscribe before the first fault.
+ */
+export async function loadInventory(
+  inventory: InventoryFile,
+  writer: InventoryWriter,
+  topics: TenantTopicRegistry,
+  now: Date,
+): Promise<LoadedInventory> {
+  const syncedAt = now.toISOString();
+  await Promise.all(inventory.hosts.map((host) => writer.replaceHost(host.name, host.instances, syncedAt)));
+  const tenantIds = [...new Set(inventory.hosts.flatMap((h) => h.instances.map((i) => i.tenantId)))];
+  return {
+    hosts: inventory.hosts.length,
+    instances: inventory.hosts.reduce((n, h) => n + h.instances.length, 0),
+    tenants: await topics.topicArnsFor(tenantIds),
+  };
+}

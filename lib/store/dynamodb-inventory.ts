@@ -1,0 +1,85 @@
+import {
+  BatchWriteCommand,
+  QueryCommand,
+  type DynamoDBDocumentClient,
+  type QueryCommandOutput,
+} from '@aws-sdk/lib-dynamodb';
+import type { InventoryReader } from '../correlation/ports';
+import type { HostInventory, InventoryInstance } from '../inventory/inventory';
+import type { InventoryWriter } from '../inventory/load-inventory';
+
+const HOST_ITEM = 'HOST';
+const INSTANCE_PREFIX = 'INSTANCE#';
+const BATCH_WRITE_LIMIT = 25;
+
+type Item = Record<string, unknown>;
+
+/**
+ * The inventory table: per host (partition key) one HOST item and one INSTANCE#<id> item
+ * per instance, so a fault reads exactly its host's partition.
+ */
+export class DynamoDbInventory implements InventoryReader, InventoryWriter {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async hostInventory(host: string): Promise<HostInventory> {
+    const items = await this.partition(host);
+    return {
+      known: items.some((item) => item.sk === HOST_ITEM),
+      instances: items
+        .filter((item) => String(item.sk).startsWith(INSTANCE_PREFIX))
+        .map((item) => ({ id: String(item.instanceId), name: String(item.name ?? ''), tenantId: String(item.tenantId) })),
+    };
+  }
+
+  async replaceHost(host: string, instances: InventoryInstance[], syncedAt: string): Promise<void> {
+    const wanted = new Set(instances.map((i) => `${INSTANCE_PREFIX}${i.id}`));
+    const gone = (await this.partition(host)).filter(
+      (item) => String(item.sk).startsWith(INSTANCE_PREFIX) && !wanted.has(String(item.sk)),
+    );
+    const requests = [
+      { PutRequest: { Item: { host, sk: HOST_ITEM, syncedAt } } },
+      ...instances.map((i) => ({
+        PutRequest: {
+          Item: { host, sk: `${INSTANCE_PREFIX}${i.id}`, instanceId: i.id, name: i.name, tenantId: i.tenantId, syncedAt },
+        },
+      })),
+      ...gone.map((item) => ({ DeleteRequest: { Key: { host, sk: item.sk } } })),
+    ];
+    for (let i = 0; i < requests.length; i += BATCH_WRITE_LIMIT) {
+      await this.batchWrite(requests.slice(i, i + BATCH_WRITE_LIMIT));
+    }
+  }
+
+  private async batchWrite(requests: NonNullable<ConstructorParameters<typeof BatchWriteCommand>[0]['RequestItems']>[string]) {
+    let pending = requests;
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 50 * 2 ** attempt)));
+      const { UnprocessedItems } = await this.client.send(
+        new BatchWriteCommand({ RequestItems: { [this.tableName]: pending } }),
+      );
+      pending = UnprocessedItems?.[this.tableName] ?? [];
+    }
+  }
+
+  private async partition(host: string): Promise<Item[]> {
+    const items: Item[] = [];
+    let startKey: QueryCommandOutput['LastEvaluatedKey'];
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: '#host = :host',
+          ExpressionAttributeNames: { '#host': 'host' },
+          ExpressionAttributeValues: { ':host': host },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      items.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return items;
+  }
+}

@@ -1,0 +1,106 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { randomUUID } from 'node:crypto';
+import type { FaultRecord } from '../../lib/alarms/fault-record';
+import { awsClients } from '../../lib/aws/clients';
+import { config } from '../../lib/config';
+import { ConcurrentUpdateError } from '../../lib/correlation/ports';
+import { DynamoDbFaultStore } from '../../lib/store/dynamodb-fault-store';
+import { DynamoDbInventory } from '../../lib/store/dynamodb-inventory';
+import { TenantTopics } from '../../lib/tenants/tenant-topics';
+
+const unique = (name: string) => `${name}-${randomUUID().slice(0, 8)}`;
+
+const record = (host: string, version: number, extra: Partial<FaultRecord> = {}): FaultRecord => ({
+  host,
+  faultKey: 'link:eno1',
+  status: 'CLEARED',
+  version,
+  transitionSeq: 0,
+  publishedSeq: 0,
+  raisedSeq: 0,
+  lastObservation: { collectorId: 'c1', seq: version, observedAt: new Date().toISOString() },
+  instanceAlarms: [],
+  ...extra,
+});
+
+describe('DynamoDbFaultStore (DynamoDB Local)', () => {
+  const store = () => new DynamoDbFaultStore(awsClients().dynamo, config().alarmsTable);
+
+  it('stores a new record and reads it back', async () => {
+    const host = unique('host');
+    await store().save(record(host, 1), undefined);
+    expect(await store().get(host, 'link:eno1')).toMatchObject({ host, version: 1, status: 'CLEARED' });
+  });
+
+  it('refuses a write based on a version that another writer already replaced', async () => {
+    const host = unique('host');
+    await store().save(record(host, 1), undefined);
+    await store().save(record(host, 2), 1);
+    await expect(store().save(record(host, 2), 1)).rejects.toBeInstanceOf(ConcurrentUpdateError);
+    await expect(store().save(record(host, 1), undefined)).rejects.toBeInstanceOf(ConcurrentUpdateError);
+  });
+
+  it('keeps the publication mark when the record is saved again, and never lowers it', async () => {
+    const host = unique('host');
+    await store().save(record(host, 1, { transitionSeq: 2 }), undefined);
+    await store().markPublished(host, 'link:eno1', 2);
+    await store().markPublished(host, 'link:eno1', 1);
+    await store().save(record(host, 2, { transitionSeq: 2, publishedSeq: 0 }), 1);
+    expect((await store().get(host, 'link:eno1'))?.publishedSeq).toBe(2);
+  });
+
+  it('reads nothing for a fault never seen', async () => {
+    expect(await store().get(unique('host'), 'link:eno1')).toBeUndefined();
+  });
+});
+
+describe('DynamoDbInventory (DynamoDB Local)', () => {
+  const inventory = () => new DynamoDbInventory(awsClients().dynamo, config().inventoryTable);
+  const instance = (id: string) => ({ id, name: `vm ${id}`, tenantId: 'tenant-a' });
+
+  it('returns the instances of a host from its partition, across pages', async () => {
+    const host = unique('host');
+    // 300 items of 4 kB exceed the 1 MB a Query page holds.
+    const many = Array.from({ length: 300 }, (_, i) => ({ ...instance(`vm-${i}`), name: 'x'.repeat(4000) }));
+    await inventory().replaceHost(host, many, new Date().toISOString());
+    const found = await inventory().hostInventory(host);
+    expect(found.known).toBe(true);
+    expect(found.instances).toHaveLength(300);
+  }, 30_000);
+
+  it('replaces what was stored for a host: instances no longer listed are removed', async () => {
+    const host = unique('host');
+    await inventory().replaceHost(host, [instance('a'), instance('b')], new Date().toISOString());
+    await inventory().replaceHost(host, [instance('b'), instance('c')], new Date().toISOString());
+    expect((await inventory().hostInventory(host)).instances.map((i) => i.id).sort()).toEqual(['b', 'c']);
+  });
+
+  it('tells an unknown host from a known host without instances', async () => {
+    const empty = unique('host');
+    await inventory().replaceHost(empty, [], new Date().toISOString());
+    expect(await inventory().hostInventory(empty)).toEqual({ known: true, instances: [] });
+    expect(await inventory().hostInventory(unique('host'))).toEqual({ known: false, instances: [] });
+  });
+});
+
+describe('TenantTopics (DynamoDB Local + offline SNS)', () => {
+  it("creates a tenant's topic on first use, named for the tenant, and records it", async () => {
+    const { dynamo, sns } = awsClients();
+    const cfg = config();
+    const tenantId = unique('tenant');
+    const topics = await new TenantTopics(dynamo, sns, cfg.tenantsTable, cfg.topicPrefix).topicArnsFor([tenantId]);
+    const arn = topics.get(tenantId);
+    expect(arn).toMatch(new RegExp(`:nfvi-doctor-local-tenant-${tenantId}$`));
+    const { Item } = await dynamo.send(new GetCommand({ TableName: cfg.tenantsTable, Key: { tenantId } }));
+    expect(Item).toMatchObject({ tenantId, topicArn: arn });
+  });
+
+  it('gives a second container the recorded topic', async () => {
+    const { dynamo, sns } = awsClients();
+    const cfg = config();
+    const tenantId = unique('tenant');
+    const first = await new TenantTopics(dynamo, sns, cfg.tenantsTable, cfg.topicPrefix).topicArnsFor([tenantId]);
+    const second = await new TenantTopics(dynamo, sns, cfg.tenantsTable, cfg.topicPrefix).topicArnsFor([tenantId, tenantId]);
+    expect(second.get(tenantId)).toBe(first.get(tenantId));
+  });
+});

@@ -1,0 +1,3 @@
+import { destroyAwsClients } from '../../lib/aws/clients';
+
+afterAll(() => destroyAwsClients());

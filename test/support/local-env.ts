@@ -1,0 +1,3 @@
+import { useLocalEnvironment } from '../../infra/local/local-env';
+
+useLocalEnvironment();

@@ -1,0 +1,71 @@
+import { randomUUID } from 'node:crypto';
+import { awsClients } from '../../lib/aws/clients';
+import { config } from '../../lib/config';
+import type { InventoryFile } from '../../lib/inventory/inventory-file';
+import { loadInventory } from '../../lib/inventory/load-inventory';
+import { DynamoDbInventory } from '../../lib/store/dynamodb-inventory';
+import { TenantTopics } from '../../lib/tenants/tenant-topics';
+import { FaultInjector } from '../../infra/local/fault-injector';
+import { SnsHttpSubscriber } from '../../infra/local/sns-http-subscriber';
+
+/**
+ * A test's own slice of the local stack: hosts and tenants named uniquely, loaded into the
+ * inventory, a subscriber on each tenant's topic and on the admin topic, and an injector.
+ */
+export interface World {
+  id: string;
+  host: (name: string) => string;
+  tenant: (name: string) => string;
+  topics: Map<string, string>;
+  subscriber: SnsHttpSubscriber;
+  injector: FaultInjector;
+  close(): Promise<void>;
+}
+
+type Layout = Record<string, Array<{ name: string; tenant: string }>>;
+
+/** `layout`: host name -> its instances (name and tenant), names local to the test. */
+export async function createWorld(layout: Layout, extraTenants: string[] = []): Promise<World> {
+  const id = randomUUID().slice(0, 8);
+  const host = (name: string) => `${name}-${id}`;
+  const tenant = (name: string) => `${name}-${id}`;
+  const { dynamo, sns, eventBridge } = awsClients();
+  const cfg = config();
+  const inventory: InventoryFile = {
+    hosts: Object.entries(layout).map(([h, instances]) => ({
+      name: host(h),
+      instances: instances.map((i) => ({ id: `${i.name}-${id}`, name: i.name, tenantId: tenant(i.tenant) })),
+    })),
+  };
+  const tenantTopics = new TenantTopics(dynamo, sns, cfg.tenantsTable, cfg.topicPrefix);
+  await loadInventory(inventory, new DynamoDbInventory(dynamo, cfg.inventoryTable), tenantTopics, new Date());
+  const tenants = [...new Set([...Object.values(layout).flat().map((i) => i.tenant), ...extraTenants])];
+  const topics = await tenantTopics.topicArnsFor(tenants.map(tenant));
+  const subscriber = await SnsHttpSubscriber.start(sns);
+  await subscriber.subscribe(cfg.adminTopicArn, 'admin');
+  for (const t of tenants) await subscriber.subscribe(topics.get(tenant(t)) as string, t);
+  return {
+    id,
+    host,
+    tenant,
+    topics,
+    subscriber,
+    injector: new FaultInjector(eventBridge, cfg.eventBusName),
+    close: () => subscriber.close(),
+  };
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls until the condition holds; fails naming what it waited for. */
+export async function waitUntil(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(25);
+  }
+}
+
+/** Deliveries on the admin topic about this world's hosts only (other tests share the topic). */
+export const adminDeliveriesFor = (world: World, hostName: string) =>
+  world.subscriber.from('admin').filter((m) => m.attributes.host === world.host(hostName));

@@ -1,0 +1,303 @@
+import { faultNotification } from '../../lib/alarms/alarm';
+import type { FaultRecord } from '../../lib/alarms/fault-record';
+import type { Delivery } from '../../lib/alarms/notifications';
+import { correlateEvent, type CorrelatorDeps } from '../../lib/correlation/correlate-event';
+import {
+  ConcurrentUpdateError,
+  type FaultEventPublisher,
+  type FaultStore,
+  type Notifier,
+  type Quarantine,
+  type QuarantineEntry,
+} from '../../lib/correlation/ports';
+import type { FaultEvent } from '../../lib/faults/fault-events';
+import { ADMIN_PROJECT, HOST, VIM, collectorEvent, fixture, heartbeat } from './builders';
+import { linkDown, linkUp, twoTenants, unknownHost, withDetail } from './builders';
+
+// ---- in-memory ports ------------------------------------------------------------------------
+
+/** Fault records in a Map, with the store's rules: conditional writes, publication marks only raised by mark*. */
+class InMemoryFaultStore implements FaultStore {
+  readonly records = new Map<string, FaultRecord>();
+  conflicts = 0;
+  failMarks = false;
+  private beforeNextSave: (() => Promise<void>) | undefined;
+
+  /** Runs `competitor` between the next save's read and its write, as a concurrent writer would. */
+  interleave(competitor: () => Promise<void>): void {
+    this.beforeNextSave = competitor;
+  }
+
+  async get(host: string, faultKey: string): Promise<FaultRecord | undefined> {
+    const record = this.records.get(`${host}#${faultKey}`);
+    return record && structuredClone(record);
+  }
+
+  async save(record: FaultRecord, expectedVersion: number | undefined): Promise<void> {
+    const competitor = this.beforeNextSave;
+    this.beforeNextSave = undefined;
+    await competitor?.();
+    const stored = this.records.get(`${record.host}#${record.faultKey}`);
+    if (stored?.version !== expectedVersion) {
+      this.conflicts++;
+      throw new ConcurrentUpdateError(record.host, record.faultKey);
+    }
+    const { publishedSeq = 0, publishFailedSeq } = stored ?? {};
+    this.records.set(`${record.host}#${record.faultKey}`, structuredClone({ ...record, publishedSeq, publishFailedSeq }));
+  }
+
+  markPublished(host: string, faultKey: string, transitionSeq: number): Promise<void> {
+    return this.mark(host, faultKey, 'publishedSeq', transitionSeq);
+  }
+
+  markPublishFailed(host: string, faultKey: string, transitionSeq: number): Promise<void> {
+    return this.mark(host, faultKey, 'publishFailedSeq', transitionSeq);
+  }
+
+  private async mark(host: string, faultKey: string, field: 'publishedSeq' | 'publishFailedSeq', seq: number) {
+    if (this.failMarks) throw new Error('store unavailable');
+    const stored = this.records.get(`${host}#${faultKey}`);
+    if (stored && (stored[field] ?? -1) < seq) stored[field] = seq;
+  }
+}
+
+class RecordingNotifier implements Notifier {
+  readonly attempts: Delivery[][] = [];
+  readonly published: Delivery[] = [];
+  failures = 0;
+
+  async publish(deliveries: Delivery[]): Promise<void> {
+    this.attempts.push(deliveries);
+    if (this.failures > 0) {
+      this.failures--;
+      throw new Error('SNS unavailable');
+    }
+    this.published.push(...deliveries);
+  }
+}
+
+class RecordingFaultEvents implements FaultEventPublisher {
+  readonly emitted: FaultEvent[] = [];
+  async emit(event: FaultEvent): Promise<void> {
+    this.emitted.push(event);
+  }
+}
+
+class RecordingQuarantine implements Quarantine {
+  readonly entries: QuarantineEntry[] = [];
+  async put(entry: QuarantineEntry): Promise<string> {
+    this.entries.push(entry);
+    return `quarantine-${this.entries.length}`;
+  }
+}
+
+const LIFETIME_MS = 15_000;
+
+function correlator() {
+  const faults = new InMemoryFaultStore();
+  const notifier = new RecordingNotifier();
+  const faultEvents = new RecordingFaultEvents();
+  const quarantine = new RecordingQuarantine();
+  const clock = { now: new Date('2026-11-25T10:00:30.000Z') };
+  const deps: CorrelatorDeps = {
+    faults,
+    inventory: { hostInventory: async (host) => (host === HOST ? twoTenants : unknownHost) },
+    notifier,
+    faultEvents,
+    quarantine,
+    settings: { vimConnectionId: VIM, adminProjectId: ADMIN_PROJECT, publisherLifetimeMs: LIFETIME_MS },
+    clock: () => clock.now,
+  };
+  const correlate = (raw: unknown) => correlateEvent(raw, deps);
+  const recordOf = (faultKey = 'link:eno1') => faults.records.get(`${HOST}#${faultKey}`);
+  return { faults, notifier, faultEvents, quarantine, clock, correlate, recordOf };
+}
+
+const audiences = (deliveries: Delivery[]) =>
+  deliveries.map((d) => (d.audience.kind === 'admin' ? 'admin' : d.audience.tenantId));
+const notificationTypes = (deliveries: Delivery[]) => deliveries.map((d) => d.notification.notificationType);
+
+// ---- the use case ------------------------------------------------------------------------------
+
+describe('Use case: correlate a collector event', () => {
+  it('quarantines a malformed event with the reason, and publishes nothing', async () => {
+    // Prepare
+    const c = correlator();
+    const raw = withDetail(linkDown(1), { observedAt: 'yesterday' });
+
+    // Act
+    const result = await c.correlate(raw);
+
+    // Assess
+    expect(result).toEqual({ outcome: 'quarantined', reason: expect.stringMatching(/observedAt/), quarantineId: 'quarantine-1' });
+    expect(c.quarantine.entries).toEqual([
+      { source: 'correlator', reason: expect.stringMatching(/observedAt/), payload: raw, receivedAt: '2026-11-25T10:00:30.000Z' },
+    ]);
+    expect(c.notifier.attempts).toEqual([]);
+    expect(c.faultEvents.emitted).toEqual([]);
+    expect(c.faults.records.size).toBe(0);
+  });
+
+  it('publishes a host fault to the admin and to each tenant, confirms it once on the bus, and marks it published', async () => {
+    // Prepare
+    const c = correlator();
+
+    // Act
+    const result = await c.correlate(fixture('link-down-management.json'));
+
+    // Assess
+    expect(result).toEqual({ outcome: 'RAISED', notifications: 4, republished: 0 });
+    expect(audiences(c.notifier.published)).toEqual(['admin', 'tenant-a', 'tenant-a', 'tenant-b']);
+    for (const { notification } of c.notifier.published) expect(faultNotification.safeParse(notification).success).toBe(true);
+    expect(c.faultEvents.emitted).toEqual([
+      expect.objectContaining({ detailType: 'FaultConfirmed', detail: expect.objectContaining({ host: HOST, impact: 'host' }) }),
+    ]);
+    expect(c.recordOf()).toMatchObject({ status: 'ACTIVE', transitionSeq: 1, publishedSeq: 1 });
+  });
+
+  it('tells only the administrator of a fault on a host the inventory does not know', async () => {
+    // Prepare
+    const c = correlator();
+
+    // Act
+    const result = await c.correlate(fixture('hardware-psu-critical.json'));
+
+    // Assess
+    expect(result).toEqual({ outcome: 'RAISED', notifications: 1, republished: 0 });
+    expect(audiences(c.notifier.published)).toEqual(['admin']);
+    expect(c.faultEvents.emitted).toEqual([expect.objectContaining({ detail: expect.objectContaining({ instances: [] }) })]);
+  });
+
+  it('publishes nothing for the same event delivered again', async () => {
+    // Prepare
+    const c = correlator();
+    await c.correlate(linkDown(1));
+
+    // Act
+    const result = await c.correlate(linkDown(1));
+
+    // Assess
+    expect(result).toEqual({ outcome: 'ignored', reason: 'duplicate', republished: 0 });
+    expect(c.notifier.attempts).toHaveLength(1);
+    expect(c.faultEvents.emitted).toHaveLength(1);
+  });
+
+  it('marks the transition failed and rethrows when publishing fails, then republishes it on the redelivery', async () => {
+    // Prepare
+    const c = correlator();
+    c.notifier.failures = 1;
+
+    // Act
+    await expect(c.correlate(linkDown(1))).rejects.toThrow('SNS unavailable');
+    const failed = structuredClone(c.recordOf());
+    const retried = await c.correlate(linkDown(1));
+
+    // Assess
+    expect(failed).toMatchObject({ transitionSeq: 1, publishedSeq: 0, publishFailedSeq: 1 });
+    expect(c.faultEvents.emitted.map((e) => e.detailType)).toEqual(['FaultConfirmed']);
+    expect(retried).toEqual({ outcome: 'ignored', reason: 'duplicate', republished: 4 });
+    expect(c.notifier.published).toEqual(c.notifier.attempts[0]);
+    expect(c.recordOf()).toMatchObject({ publishedSeq: 1 });
+  });
+
+  it('retries a write that lost a race, and raises the alarms once', async () => {
+    // Prepare
+    const c = correlator();
+    c.faults.interleave(async () => {
+      throw new ConcurrentUpdateError(HOST, 'link:eno1');
+    });
+
+    // Act
+    const result = await c.correlate(linkDown(1));
+
+    // Assess
+    expect(result).toEqual({ outcome: 'RAISED', notifications: 4, republished: 0 });
+    expect(c.notifier.attempts).toHaveLength(1);
+    expect(c.recordOf()).toMatchObject({ version: 1, publishedSeq: 1 });
+  });
+
+  it('publishes an event delivered twice at the same moment only once', async () => {
+    // Prepare
+    const c = correlator();
+    const results: unknown[] = [];
+    c.faults.interleave(async () => {
+      results.push(await c.correlate(linkDown(1)));
+    });
+
+    // Act
+    results.push(await c.correlate(linkDown(1)));
+
+    // Assess
+    expect(c.faults.conflicts).toBe(1);
+    expect(results).toEqual([
+      { outcome: 'RAISED', notifications: 4, republished: 0 },
+      { outcome: 'ignored', reason: 'duplicate', republished: 0 },
+    ]);
+    expect(c.notifier.published).toHaveLength(4);
+    expect(c.faultEvents.emitted).toHaveLength(1);
+  });
+
+  it('announces the recovery with AlarmClearedNotifications to the same audiences and a FaultCleared', async () => {
+    // Prepare
+    const c = correlator();
+    await c.correlate(linkDown(1));
+
+    // Act
+    const result = await c.correlate(linkUp(2));
+
+    // Assess
+    expect(result).toEqual({ outcome: 'CLEARED', notifications: 4, republished: 0 });
+    const clears = c.notifier.attempts[1] ?? [];
+    expect(audiences(clears)).toEqual(['admin', 'tenant-a', 'tenant-a', 'tenant-b']);
+    expect(new Set(notificationTypes(clears))).toEqual(new Set(['AlarmClearedNotification']));
+    expect(c.faultEvents.emitted.map((e) => e.detailType)).toEqual(['FaultConfirmed', 'FaultCleared']);
+    expect(c.recordOf()).toMatchObject({ status: 'CLEARED', transitionSeq: 2, publishedSeq: 2 });
+  });
+
+  it('takes over the transition of a publisher that died, once its lifetime is over', async () => {
+    // Prepare: the raise was stored, but neither published nor marked failed
+    const c = correlator();
+    c.notifier.failures = 1;
+    c.faults.failMarks = true;
+    await expect(c.correlate(linkDown(1))).rejects.toThrow('SNS unavailable');
+    c.faults.failMarks = false;
+    c.clock.now = new Date(c.clock.now.getTime() + LIFETIME_MS + 1);
+
+    // Act
+    const result = await c.correlate(linkUp(2));
+
+    // Assess
+    expect(result).toEqual({ outcome: 'CLEARED', notifications: 4, republished: 4 });
+    expect(notificationTypes(c.notifier.published)).toEqual([
+      ...Array(4).fill('AlarmNotification'),
+      ...Array(4).fill('AlarmClearedNotification'),
+    ]);
+    expect(c.faultEvents.emitted.map((e) => e.detailType)).toEqual(['FaultConfirmed', 'FaultCleared']);
+  });
+
+  it('only records the first heartbeat of a host', async () => {
+    // Prepare
+    const c = correlator();
+
+    // Act
+    const result = await c.correlate(heartbeat('boot-1', 1));
+
+    // Assess
+    expect(result).toEqual({ outcome: 'recorded', republished: 0 });
+    expect(c.recordOf('boot')).toMatchObject({ bootId: 'boot-1' });
+    expect(c.notifier.attempts).toEqual([]);
+  });
+
+  it('finds no fault in a peer reachability observation', async () => {
+    // Prepare
+    const c = correlator();
+
+    // Act
+    const result = await c.correlate(collectorEvent('peer.reachability'));
+
+    // Assess
+    expect(result).toEqual({ outcome: 'no-fault', reason: expect.any(String) });
+    expect(c.faults.records.size).toBe(0);
+    expect(c.notifier.attempts).toEqual([]);
+  });
+});
