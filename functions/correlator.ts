@@ -2,6 +2,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
 import { correlateEvent } from '../lib/correlation/correlate-event';
 import { correlatorDeps } from '../lib/correlation/correlator';
 import { logger, metrics } from '../lib/observability';
@@ -10,8 +11,9 @@ import { logger, metrics } from '../lib/observability';
 export const handler = middy()
   .use(injectLambdaContext(logger))
   .use(logMetrics(metrics))
-  .handler(async (event: unknown) => {
-    const result = await correlateEvent(event, correlatorDeps());
+  .handler(async (event: unknown, context: Context) => {
+    const deadline = new Date(Date.now() + context.getRemainingTimeInMillis());
+    const result = await correlateEvent(event, correlatorDeps(), { deadline });
     metrics.addMetric(`correlator.${result.outcome}`, MetricUnit.Count, 1);
     if (result.outcome === 'quarantined') logger.warn('event quarantined', { ...result });
     else logger.info('event correlated', { ...result });

@@ -1,6 +1,7 @@
 import { CreateTopicCommand } from '@aws-sdk/client-sns';
 import { awsClients } from '../../lib/aws/clients';
 import { config } from '../../lib/config';
+import { stageNames } from '../../lib/stage-names';
 import { readInventoryFile } from '../../lib/inventory/inventory-file';
 import { loadInventory, type LoadedInventory } from '../../lib/inventory/load-inventory';
 import { DynamoDbInventory } from '../../lib/store/dynamodb-inventory';
@@ -20,14 +21,14 @@ export async function createAdminTopic(): Promise<string> {
   return TopicArn as string;
 }
 
-/** Loads an inventory file into the stage's tables and creates its tenants' topics. */
-export async function loadInventoryFile(path: string): Promise<LoadedInventory> {
-  const cfg = config();
+/** Loads an inventory file into a stage's tables and creates its tenants' topics. */
+export async function loadInventoryFile(path: string, stage = config().stage): Promise<LoadedInventory> {
+  const names = stageNames(stage);
   const { dynamo, sns } = awsClients();
   return loadInventory(
     await readInventoryFile(path),
-    new DynamoDbInventory(dynamo, cfg.inventoryTable),
-    new TenantTopics(dynamo, sns, cfg.tenantsTable, cfg.topicPrefix),
+    new DynamoDbInventory(dynamo, names.inventoryTable),
+    new TenantTopics(dynamo, sns, names.tenantsTable, names.topicPrefix),
     new Date(),
   );
 }

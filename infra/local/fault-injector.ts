@@ -28,7 +28,14 @@ export class FaultInjector {
   ) {}
 
   link(host: string, state: 'up' | 'down', extra: Partial<Detail<'link.state'>> = {}): InjectedEvent {
-    return this.event('link.state', { host, interface: 'eno1', role: 'management', state, carrier: state === 'up', ...extra });
+    return this.event('link.state', {
+      host,
+      interface: 'eno1',
+      role: 'management',
+      state,
+      carrier: state === 'up',
+      ...extra,
+    });
   }
 
   hardware(host: string, detail: Omit<Detail<'hardware.event'>, 'host'>): InjectedEvent {

@@ -1,3 +1,5 @@
+import { stageNames } from '../../lib/stage-names';
+
 /**
  * The local stack's endpoints and the environment that points nfvi-doctor at them.
  * Ports can be moved with NFVI_*_PORT variables (serverless.yml reads the same ones).
@@ -30,7 +32,7 @@ export const LOCAL_REGION = 'us-east-1';
 
 /** The same settings serverless.yml gives the functions on the local stage. */
 export function localEnvironment(ports: LocalPorts = localPorts()): Record<string, string> {
-  const prefix = `nfvi-doctor-${LOCAL_STAGE}`;
+  const names = stageNames(LOCAL_STAGE);
   return {
     AWS_REGION: LOCAL_REGION,
     AWS_ACCESS_KEY_ID: 'local',
@@ -40,13 +42,13 @@ export function localEnvironment(ports: LocalPorts = localPorts()): Record<strin
     AWS_ENDPOINT_URL_SNS: `http://127.0.0.1:${ports.sns}`,
     AWS_ENDPOINT_URL_EVENTBRIDGE: `http://127.0.0.1:${ports.eventBridge}`,
     NFVI_STAGE: LOCAL_STAGE,
-    NFVI_EVENT_BUS: prefix,
-    NFVI_INVENTORY_TABLE: `${prefix}-inventory`,
-    NFVI_ALARMS_TABLE: `${prefix}-alarms`,
-    NFVI_TENANTS_TABLE: `${prefix}-tenants`,
-    NFVI_QUARANTINE_TABLE: `${prefix}-quarantine`,
-    NFVI_ADMIN_TOPIC_ARN: `arn:aws:sns:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${prefix}-admin`,
-    NFVI_TOPIC_PREFIX: prefix,
+    NFVI_EVENT_BUS: names.eventBus,
+    NFVI_INVENTORY_TABLE: names.inventoryTable,
+    NFVI_ALARMS_TABLE: names.alarmsTable,
+    NFVI_TENANTS_TABLE: names.tenantsTable,
+    NFVI_QUARANTINE_TABLE: names.quarantineTable,
+    NFVI_ADMIN_TOPIC_ARN: `arn:aws:sns:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${names.adminTopic}`,
+    NFVI_TOPIC_PREFIX: names.topicPrefix,
     NFVI_VIM_CONNECTION_ID: 'openstack',
     NFVI_ADMIN_PROJECT_ID: 'admin',
   };

@@ -135,9 +135,7 @@ export class SnsHttpSubscriber {
       topicArn: envelope.TopicArn,
       messageId: envelope.MessageId,
       message: parseMessage(envelope.Message),
-      attributes: Object.fromEntries(
-        Object.entries(envelope.MessageAttributes ?? {}).map(([k, v]) => [k, v.Value]),
-      ),
+      attributes: Object.fromEntries(Object.entries(envelope.MessageAttributes ?? {}).map(([k, v]) => [k, v.Value])),
       receivedAt,
     };
     this.received.push(message);

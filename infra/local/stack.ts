@@ -41,7 +41,9 @@ function tail(file: string, lines = 40): string {
 }
 
 const exited = (child: ChildProcess) =>
-  new Promise<void>((done) => (child.exitCode !== null || child.signalCode !== null ? done() : child.once('exit', () => done())));
+  new Promise<void>((done) =>
+    child.exitCode !== null || child.signalCode !== null ? done() : child.once('exit', () => done()),
+  );
 
 /** Signals the whole process group: serverless-offline and the DynamoDB Local JVM it started. */
 async function stopGroup(child: ChildProcess): Promise<void> {

@@ -32,7 +32,9 @@ async function main(): Promise<void> {
   say('nfvi-doctor local stack: starting DynamoDB Local, offline SNS, offline EventBridge, serverless-offline ...');
   const started = Date.now();
   stack = await startLocalStack();
-  say(`  ${stack.reused ? 'reusing the running stack' : `up in ${((Date.now() - started) / 1000).toFixed(1)} s`} (log: ${stack.logFile})`);
+  say(
+    `  ${stack.reused ? 'reusing the running stack' : `up in ${((Date.now() - started) / 1000).toFixed(1)} s`} (log: ${stack.logFile})`,
+  );
   say('  VIM: none - notifications only (the OpenStack VIM adapter is not part of this build)');
 
   const { sns, eventBridge } = awsClients();
@@ -54,7 +56,9 @@ async function main(): Promise<void> {
   await consumer.subscribe(loaded.tenants.get(tenant) as string, `tenant ${tenant}`);
   await consumer.subscribe(cfg.adminTopicArn, 'admin');
   if (other) await consumer.subscribe(loaded.tenants.get(other) as string, `tenant ${other}`);
-  say(`  demo consumer ${consumer.url} subscribed to ${tenantTopicName(cfg.topicPrefix, tenant)}, the admin topic${other ? ` and tenant ${other}'s topic (not on ${host}: it must receive nothing)` : ''}`);
+  say(
+    `  demo consumer ${consumer.url} subscribed to ${tenantTopicName(cfg.topicPrefix, tenant)}, the admin topic${other ? ` and tenant ${other}'s topic (not on ${host}: it must receive nothing)` : ''}`,
+  );
 
   const injector = new FaultInjector(eventBridge, cfg.eventBusName, 'demo-collector');
   const expected = onHost.filter((i) => i.tenantId === tenant).length;
@@ -64,7 +68,9 @@ async function main(): Promise<void> {
   await consumer.waitFor(`tenant ${tenant}`, expected, 15_000);
   await consumer.waitFor('admin', 1, 15_000);
   const first = Math.min(...consumer.from(`tenant ${tenant}`).map((m) => m.receivedAt));
-  say(`Fault to tenant notification: ${first - sentAt} ms (first of ${expected}), measured from PutEvents to the consumer's receipt.`);
+  say(
+    `Fault to tenant notification: ${first - sentAt} ms (first of ${expected}), measured from PutEvents to the consumer's receipt.`,
+  );
   const sample = consumer.from(`tenant ${tenant}`)[0];
   if (sample) say(`\nThe notification tenant ${tenant} received:\n${JSON.stringify(sample.message, null, 2)}`);
 

@@ -41,7 +41,10 @@ export const alarmClearedNotification = z.object({
   alarmClearedTime: z.string(),
 });
 
-export const faultNotification = z.discriminatedUnion('notificationType', [alarmNotification, alarmClearedNotification]);
+export const faultNotification = z.discriminatedUnion('notificationType', [
+  alarmNotification,
+  alarmClearedNotification,
+]);
 
 export type Alarm = z.infer<typeof alarm>;
 export type AlarmNotification = z.infer<typeof alarmNotification>;

@@ -24,6 +24,8 @@ export const faultRecord = z.object({
   transitionSeq: z.number().int().nonnegative(),
   publishedSeq: z.number().int().nonnegative(),
   publishFailedSeq: z.number().int().nonnegative().optional(),
+  /** When the invocation that stored the last transition will have ended, published or not. */
+  publishBy: z.string().optional(),
   raisedSeq: z.number().int().nonnegative(),
   lastTransition: transition.optional(),
   transitionAt: z.string().optional(),
@@ -38,11 +40,11 @@ export type FaultRecord = z.infer<typeof faultRecord>;
 
 /**
  * Whether another invocation must publish the record's last transition: its publisher
- * reported a failure, or has been silent for longer than an invocation may live (it died).
- * Within that time a duplicate event leaves publishing to the invocation that is doing it.
+ * reported a failure, or its invocation has ended (timed out or died) without publishing.
+ * Until then a duplicate event leaves publishing to the invocation that is doing it.
  */
-export function needsRepublish(record: FaultRecord, now: Date, publisherLifetimeMs: number): boolean {
-  if (!record.lastTransition || !record.transitionAt || record.publishedSeq >= record.transitionSeq) return false;
+export function needsRepublish(record: FaultRecord, now: Date): boolean {
+  if (!record.lastTransition || record.publishedSeq >= record.transitionSeq) return false;
   if (record.publishFailedSeq === record.transitionSeq) return true;
-  return now.getTime() - Date.parse(record.transitionAt) > publisherLifetimeMs;
+  return record.publishBy === undefined || now.getTime() > Date.parse(record.publishBy);
 }

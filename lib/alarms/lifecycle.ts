@@ -49,7 +49,9 @@ export function decide(
 ): Decision {
   const order = orderOf(current?.lastObservation, signal.observation);
   if (order !== 'new') return { kind: 'ignore', reason: order };
-  return signal.kind === 'boot' ? decideBoot(current, signal, inventory, ctx) : decideCondition(current, signal, inventory, ctx);
+  return signal.kind === 'boot'
+    ? decideBoot(current, signal, inventory, ctx)
+    : decideCondition(current, signal, inventory, ctx);
 }
 
 function decideCondition(
@@ -81,7 +83,9 @@ function decideBoot(
   const rebooted = current.bootId !== signal.bootId;
   if (rebooted && current.status === 'CLEARED') {
     const details = [`boot id changed from ${current.bootId} to ${signal.bootId}, up ${signal.uptimeS} s`];
-    return raise(current, signal, catalogueEntry('compute.host.reboot'), details, inventory, ctx, { bootId: signal.bootId });
+    return raise(current, signal, catalogueEntry('compute.host.reboot'), details, inventory, ctx, {
+      bootId: signal.bootId,
+    });
   }
   if (rebooted) return observe(current, signal, { bootId: signal.bootId });
   // The host reports again from the same boot: it is back and stable.
@@ -259,7 +263,15 @@ function update(
   });
   const hostAlarm = current.hostAlarm as Alarm;
   const existing = current.instanceAlarms.map((a) => changed(a, [a.faultDetails[0] ?? '', ...faultDetails]));
-  const added = newInstanceAlarms(current, hostAlarm.id, inventory, fault, faultDetails, signal.observation.observedAt, ctx);
+  const added = newInstanceAlarms(
+    current,
+    hostAlarm.id,
+    inventory,
+    fault,
+    faultDetails,
+    signal.observation.observedAt,
+    ctx,
+  );
   const instanceAlarms = [...existing, ...added];
   return {
     kind: 'store',

@@ -14,10 +14,7 @@ import {
   type Quarantine,
 } from './ports';
 
-export interface CorrelatorSettings extends Omit<AlarmContext, 'now'> {
-  /** How long an invocation may live: after that, its unpublished transition is taken over. */
-  publisherLifetimeMs: number;
-}
+export type CorrelatorSettings = Omit<AlarmContext, 'now'>;
 
 export interface CorrelatorDeps {
   faults: FaultStore;
@@ -44,12 +41,16 @@ const NO_INVENTORY: HostInventory = { known: true, instances: [] };
  * 1. validate it against the southbound contract; quarantine it with the reason if it fails;
  * 2. map it through the fault catalogue to a fault signal;
  * 3. read the fault's record and, when an alarm may be raised, the host's instances;
- *    finish publishing a transition whose publisher failed or died;
+ *    finish publishing a transition whose publisher failed or ended without publishing;
  * 4. decide the alarm transition and store it with a conditional write (re-read on conflict);
  * 5. publish the admin and tenant notifications, then FaultConfirmed/FaultCleared on the bus;
  * 6. mark the transition published, so that a duplicate event publishes nothing again.
  */
-export async function correlateEvent(raw: unknown, deps: CorrelatorDeps): Promise<CorrelationOutcome> {
+export async function correlateEvent(
+  raw: unknown,
+  deps: CorrelatorDeps,
+  invocation: { deadline: Date },
+): Promise<CorrelationOutcome> {
   const parsed = parseCollectorEvent(raw);
   if (!parsed.ok) {
     const quarantineId = await deps.quarantine.put({
@@ -71,20 +72,23 @@ export async function correlateEvent(raw: unknown, deps: CorrelatorDeps): Promis
       mayRaise ? deps.inventory.hostInventory(signal.host) : Promise.resolve(NO_INVENTORY),
     ]);
     let current = stored;
-    if (current && needsRepublish(current, deps.clock(), deps.settings.publisherLifetimeMs)) {
+    if (current && needsRepublish(current, deps.clock())) {
       republished += await publish(current, deps);
       current = { ...current, publishedSeq: current.transitionSeq };
     }
     const decision = decide(current, signal, inventory, { ...deps.settings, now: deps.clock().toISOString() });
     if (decision.kind === 'ignore') return { outcome: 'ignored', reason: decision.reason, republished };
+    const record = decision.transition
+      ? { ...decision.record, publishBy: invocation.deadline.toISOString() }
+      : decision.record;
     try {
-      await deps.faults.save(decision.record, current?.version);
+      await deps.faults.save(record, current?.version);
     } catch (error) {
       if (error instanceof ConcurrentUpdateError && attempt < MAX_ATTEMPTS) continue;
       throw error;
     }
     if (!decision.transition) return { outcome: 'recorded', republished };
-    const notifications = await publish(decision.record, deps);
+    const notifications = await publish(record, deps);
     return { outcome: decision.transition, notifications, republished };
   }
 }

@@ -8,9 +8,6 @@ import { DynamoDbInventory } from '../store/dynamodb-inventory';
 import { TenantTopics } from '../tenants/tenant-topics';
 import type { CorrelatorDeps } from './correlate-event';
 
-/** An invocation is dead after the Lambda timeout (10 s) at the latest. */
-const PUBLISHER_LIFETIME_MS = 15_000;
-
 let deps: CorrelatorDeps | undefined;
 
 /** The correlator's adapters, wired once per container from the configuration. */
@@ -25,11 +22,7 @@ export function correlatorDeps(): CorrelatorDeps {
     notifier: new SnsNotifier(sns, cfg.adminTopicArn, tenantTopics),
     faultEvents: new EventBridgeFaultEvents(eventBridge, cfg.eventBusName),
     quarantine: new DynamoDbQuarantine(dynamo, cfg.quarantineTable),
-    settings: {
-      vimConnectionId: cfg.vimConnectionId,
-      adminProjectId: cfg.adminProjectId,
-      publisherLifetimeMs: PUBLISHER_LIFETIME_MS,
-    },
+    settings: { vimConnectionId: cfg.vimConnectionId, adminProjectId: cfg.adminProjectId },
     clock: () => new Date(),
   };
   return deps;

@@ -36,7 +36,27 @@ const hardwareFaults: Record<HardwareComponent, { critical: FaultType; warning: 
   bmc: { critical: 'compute.host.bmc.error', warning: 'compute.host.bmc.error' },
 };
 
-const observationOf = ({ collectorId, seq, observedAt }: Observation): Observation => ({ collectorId, seq, observedAt });
+const observationOf = ({ collectorId, seq, observedAt }: Observation): Observation => ({
+  collectorId,
+  seq,
+  observedAt,
+});
+
+const condition = (
+  detail: CollectorEvent['detail'],
+  faultKey: string,
+  active: boolean,
+  fault: CatalogueEntry,
+  faultDetails: string[],
+): FaultSignal => ({
+  kind: 'condition',
+  host: detail.host,
+  faultKey,
+  active,
+  fault,
+  faultDetails,
+  observation: observationOf(detail),
+});
 
 function withSeverity(entry: CatalogueEntry, perceivedSeverity: PerceivedSeverity): CatalogueEntry {
   return { ...entry, perceivedSeverity };
@@ -49,29 +69,16 @@ export function faultSignalOf(event: CollectorEvent): FaultSignal {
       const d = event.detail;
       // The management link carries the host's control plane: losing it is losing the host.
       const fault = catalogueEntry(d.role === 'management' ? 'compute.host.down' : 'compute.host.nic.error');
-      return {
-        kind: 'condition',
-        host: d.host,
-        faultKey: `link:${d.interface}`,
-        active: d.state === 'down',
-        fault,
-        faultDetails: [
-          `interface ${d.interface}${d.role ? ` (${d.role})` : ''} ${d.state}, carrier ${d.carrier ? 'present' : 'lost'}`,
-        ],
-        observation: observationOf(d),
-      };
+      const role = d.role ? ` (${d.role})` : '';
+      return condition(d, `link:${d.interface}`, d.state === 'down', fault, [
+        `interface ${d.interface}${role} ${d.state}, carrier ${d.carrier ? 'present' : 'lost'}`,
+      ]);
     }
     case 'hypervisor.state': {
       const d = event.detail;
-      return {
-        kind: 'condition',
-        host: d.host,
-        faultKey: `hypervisor:${d.process}`,
-        active: d.state === 'down',
-        fault: catalogueEntry('compute.hypervisor.down'),
-        faultDetails: [`${d.process} ${d.state}`],
-        observation: observationOf(d),
-      };
+      return condition(d, `hypervisor:${d.process}`, d.state === 'down', catalogueEntry('compute.hypervisor.down'), [
+        `${d.process} ${d.state}`,
+      ]);
     }
     case 'hardware.event': {
       const d = event.detail;
@@ -79,18 +86,18 @@ export function faultSignalOf(event: CollectorEvent): FaultSignal {
       const faultType = d.state === 'warning' ? types.warning : types.critical;
       const entry = catalogueEntry(faultType);
       const sameClass = types.warning === types.critical;
-      const severity = d.state === 'warning' && sameClass ? downgraded(entry.perceivedSeverity) : entry.perceivedSeverity;
+      const severity =
+        d.state === 'warning' && sameClass ? downgraded(entry.perceivedSeverity) : entry.perceivedSeverity;
       const sensor = d.sensor ? ` sensor ${d.sensor}` : '';
       const reading = d.reading !== undefined ? ` reading ${d.reading}` : '';
-      return {
-        kind: 'condition',
-        host: d.host,
-        faultKey: `hardware:${d.component}:${d.sensor ?? '*'}`,
-        active: d.state !== 'ok',
-        fault: withSeverity(entry, severity),
-        faultDetails: [`${d.component}${sensor} ${d.state}${reading}`, d.message].filter((s) => s.length > 0),
-        observation: observationOf(d),
-      };
+      const details = [`${d.component}${sensor} ${d.state}${reading}`, d.message].filter((line) => line.length > 0);
+      return condition(
+        d,
+        `hardware:${d.component}:${d.sensor ?? '*'}`,
+        d.state !== 'ok',
+        withSeverity(entry, severity),
+        details,
+      );
     }
     case 'host.heartbeat': {
       const d = event.detail;

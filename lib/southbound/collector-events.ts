@@ -81,9 +81,7 @@ export type CollectorEvent = z.infer<typeof collectorEvent>;
 export type HardwareComponent = (typeof hardwareComponents)[number];
 export type Observation = Pick<CollectorEvent['detail'], 'collectorId' | 'seq' | 'observedAt'>;
 
-export type ParsedCollectorEvent =
-  | { ok: true; event: CollectorEvent }
-  | { ok: false; reason: string };
+export type ParsedCollectorEvent = { ok: true; event: CollectorEvent } | { ok: false; reason: string };
 
 /** Validates an EventBridge event against the southbound contract; the reason names every problem. */
 export function parseCollectorEvent(raw: unknown): ParsedCollectorEvent {

@@ -23,7 +23,9 @@ export class DynamoDbFaultStore implements FaultStore {
   }
 
   async save(record: FaultRecord, expectedVersion: number | undefined): Promise<void> {
-    const fields = Object.entries(record).filter(([name, value]) => !PUBLICATION_FIELDS.has(name) && value !== undefined);
+    const fields = Object.entries(record).filter(
+      ([name, value]) => !PUBLICATION_FIELDS.has(name) && value !== undefined,
+    );
     const names = Object.fromEntries(fields.map(([name], i) => [`#f${i}`, name]));
     const values = Object.fromEntries(fields.map(([, value], i) => [`:f${i}`, value]));
     const sets = fields.map((_, i) => `#f${i} = :f${i}`);
@@ -34,7 +36,10 @@ export class DynamoDbFaultStore implements FaultStore {
           Key: keyOf(record.host, record.faultKey),
           UpdateExpression: `SET ${sets.join(', ')}, #published = if_not_exists(#published, :zero)`,
           ...(expectedVersion === undefined
-            ? { ConditionExpression: 'attribute_not_exists(pk)', ExpressionAttributeNames: { ...names, '#published': 'publishedSeq' } }
+            ? {
+                ConditionExpression: 'attribute_not_exists(pk)',
+                ExpressionAttributeNames: { ...names, '#published': 'publishedSeq' },
+              }
             : {
                 ConditionExpression: '#version = :expected',
                 ExpressionAttributeNames: { ...names, '#published': 'publishedSeq', '#version': 'version' },
@@ -47,7 +52,8 @@ export class DynamoDbFaultStore implements FaultStore {
         }),
       );
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) throw new ConcurrentUpdateError(record.host, record.faultKey);
+      if (error instanceof ConditionalCheckFailedException)
+        throw new ConcurrentUpdateError(record.host, record.faultKey);
       throw error;
     }
   }

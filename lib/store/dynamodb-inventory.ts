@@ -30,7 +30,11 @@ export class DynamoDbInventory implements InventoryReader, InventoryWriter {
       known: items.some((item) => item.sk === HOST_ITEM),
       instances: items
         .filter((item) => String(item.sk).startsWith(INSTANCE_PREFIX))
-        .map((item) => ({ id: String(item.instanceId), name: String(item.name ?? ''), tenantId: String(item.tenantId) })),
+        .map((item) => ({
+          id: String(item.instanceId),
+          name: String(item.name ?? ''),
+          tenantId: String(item.tenantId),
+        })),
     };
   }
 
@@ -43,7 +47,14 @@ export class DynamoDbInventory implements InventoryReader, InventoryWriter {
       { PutRequest: { Item: { host, sk: HOST_ITEM, syncedAt } } },
       ...instances.map((i) => ({
         PutRequest: {
-          Item: { host, sk: `${INSTANCE_PREFIX}${i.id}`, instanceId: i.id, name: i.name, tenantId: i.tenantId, syncedAt },
+          Item: {
+            host,
+            sk: `${INSTANCE_PREFIX}${i.id}`,
+            instanceId: i.id,
+            name: i.name,
+            tenantId: i.tenantId,
+            syncedAt,
+          },
         },
       })),
       ...gone.map((item) => ({ DeleteRequest: { Key: { host, sk: item.sk } } })),
@@ -53,7 +64,9 @@ export class DynamoDbInventory implements InventoryReader, InventoryWriter {
     }
   }
 
-  private async batchWrite(requests: NonNullable<ConstructorParameters<typeof BatchWriteCommand>[0]['RequestItems']>[string]) {
+  private async batchWrite(
+    requests: NonNullable<ConstructorParameters<typeof BatchWriteCommand>[0]['RequestItems']>[string],
+  ) {
     let pending = requests;
     for (let attempt = 0; pending.length > 0; attempt++) {
       if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 50 * 2 ** attempt)));

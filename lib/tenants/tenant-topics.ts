@@ -1,6 +1,11 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { CreateTopicCommand, type SNSClient } from '@aws-sdk/client-sns';
-import { BatchGetCommand, PutCommand, type BatchGetCommandOutput, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  PutCommand,
+  type BatchGetCommandOutput,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import type { TenantTopicRegistry } from '../inventory/load-inventory';
 
 const BATCH_GET_LIMIT = 100;
@@ -38,12 +43,15 @@ export class TenantTopics implements TenantTopicRegistry {
   private async recorded(tenantIds: string[]): Promise<Map<string, string>> {
     const found = new Map<string, string>();
     for (let i = 0; i < tenantIds.length; i += BATCH_GET_LIMIT) {
-      let keys: Record<string, unknown>[] | undefined = tenantIds.slice(i, i + BATCH_GET_LIMIT).map((tenantId) => ({ tenantId }));
+      let keys: Record<string, unknown>[] | undefined = tenantIds
+        .slice(i, i + BATCH_GET_LIMIT)
+        .map((tenantId) => ({ tenantId }));
       while (keys && keys.length > 0) {
         const page: BatchGetCommandOutput = await this.dynamo.send(
           new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }),
         );
-        for (const item of page.Responses?.[this.tableName] ?? []) found.set(String(item.tenantId), String(item.topicArn));
+        for (const item of page.Responses?.[this.tableName] ?? [])
+          found.set(String(item.tenantId), String(item.topicArn));
         keys = page.UnprocessedKeys?.[this.tableName]?.Keys;
       }
     }

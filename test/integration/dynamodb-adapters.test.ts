@@ -100,7 +100,10 @@ describe('TenantTopics (DynamoDB Local + offline SNS)', () => {
     const cfg = config();
     const tenantId = unique('tenant');
     const first = await new TenantTopics(dynamo, sns, cfg.tenantsTable, cfg.topicPrefix).topicArnsFor([tenantId]);
-    const second = await new TenantTopics(dynamo, sns, cfg.tenantsTable, cfg.topicPrefix).topicArnsFor([tenantId, tenantId]);
+    const second = await new TenantTopics(dynamo, sns, cfg.tenantsTable, cfg.topicPrefix).topicArnsFor([
+      tenantId,
+      tenantId,
+    ]);
     expect(second.get(tenantId)).toBe(first.get(tenantId));
   });
 });

@@ -11,7 +11,10 @@ import { adminDeliveriesFor, createWorld, sleep, waitUntil, type World } from '.
 const QUIET_MS = 1500;
 
 /** Everything put on the offline bus, as its MQTT feed republishes it. */
-async function watchBus(): Promise<{ entries: Array<{ Source: string; DetailType: string; Detail: string }>; close(): void }> {
+async function watchBus(): Promise<{
+  entries: Array<{ Source: string; DetailType: string; Detail: string }>;
+  close(): void;
+}> {
   const entries: Array<{ Source: string; DetailType: string; Detail: string }> = [];
   const client: MqttClient = connect(`mqtt://127.0.0.1:${localPorts().eventBridgePubSub}`);
   await new Promise<void>((done, fail) => {
@@ -55,7 +58,10 @@ describe('Fault to tenant notification through the local stack', () => {
     it("reaches the owning tenant's HTTP subscriber as an AlarmNotification with the contract's fields", () => {
       const delivered = world.subscriber.from('epc');
       const alarms = delivered.map((m) => alarmNotification.parse(m.message).alarm);
-      expect(alarms.map((a) => a.managedObjectId).sort()).toEqual([`mme-active-${world.id}`, `spgw-active-${world.id}`]);
+      expect(alarms.map((a) => a.managedObjectId).sort()).toEqual([
+        `mme-active-${world.id}`,
+        `spgw-active-${world.id}`,
+      ]);
       for (const alarm of alarms) {
         expect(alarm).toMatchObject({
           tenantId: world.tenant('epc'),
@@ -64,7 +70,10 @@ describe('Fault to tenant notification through the local stack', () => {
           faultType: 'compute.host.down',
           ackState: 'UNACKNOWLEDGED',
           isRootCause: false,
-          rootCauseFaultyResource: { faultyResource: { resourceId: world.host('compute-1') }, faultyResourceType: 'COMPUTE' },
+          rootCauseFaultyResource: {
+            faultyResource: { resourceId: world.host('compute-1') },
+            faultyResourceType: 'COMPUTE',
+          },
         });
       }
       expect(delivered[0]?.attributes).toEqual({
@@ -89,7 +98,11 @@ describe('Fault to tenant notification through the local stack', () => {
       const [admin, ...more] = adminDeliveriesFor(world, 'compute-1');
       expect(more).toEqual([]);
       const hostAlarm = alarmNotification.parse(admin?.message).alarm;
-      expect(hostAlarm).toMatchObject({ managedObjectId: world.host('compute-1'), isRootCause: true, tenantId: 'admin' });
+      expect(hostAlarm).toMatchObject({
+        managedObjectId: world.host('compute-1'),
+        isRootCause: true,
+        tenantId: 'admin',
+      });
       const instanceAlarms = [...world.subscriber.from('epc'), ...world.subscriber.from('ims')].map(
         (m) => alarmNotification.parse(m.message).alarm,
       );
@@ -103,10 +116,16 @@ describe('Fault to tenant notification through the local stack', () => {
         .map((e) => faultConfirmed.parse(JSON.parse(e.Detail)))
         .filter((d) => d.host === world.host('compute-1'));
       expect(confirmed).toHaveLength(1);
-      expect(confirmed[0]).toMatchObject({ faultType: 'compute.host.down', impact: 'host', perceivedSeverity: 'CRITICAL' });
-      expect(confirmed[0]?.instances.map((i) => i.id).sort()).toEqual(
-        [`cscf-1-${world.id}`, `mme-active-${world.id}`, `spgw-active-${world.id}`],
-      );
+      expect(confirmed[0]).toMatchObject({
+        faultType: 'compute.host.down',
+        impact: 'host',
+        perceivedSeverity: 'CRITICAL',
+      });
+      expect(confirmed[0]?.instances.map((i) => i.id).sort()).toEqual([
+        `cscf-1-${world.id}`,
+        `mme-active-${world.id}`,
+        `spgw-active-${world.id}`,
+      ]);
     });
 
     it('clears every alarm with AlarmClearedNotification when the host recovers, and emits FaultCleared', async () => {
@@ -117,7 +136,9 @@ describe('Fault to tenant notification through the local stack', () => {
       expect(cleared.map((n) => n.alarmId).sort()).toEqual(raised.sort());
       expect(world.subscriber.from('cdn')).toEqual([]);
       const clearedEvent = () =>
-        bus.entries.find((e) => e.DetailType === 'FaultCleared' && JSON.parse(e.Detail).host === world.host('compute-1'));
+        bus.entries.find(
+          (e) => e.DetailType === 'FaultCleared' && JSON.parse(e.Detail).host === world.host('compute-1'),
+        );
       await waitUntil(() => clearedEvent() !== undefined, 'FaultCleared on the bus');
       expect(faultCleared.parse(JSON.parse(clearedEvent()?.Detail ?? '{}')).instances).toHaveLength(3);
     });
@@ -168,7 +189,10 @@ describe('Fault to tenant notification through the local stack', () => {
     });
     try {
       const { injector } = world;
-      const malformed = { detailType: 'link.state' as const, detail: { interface: 'eno1', state: 'down', marker: world.id } };
+      const malformed = {
+        detailType: 'link.state' as const,
+        detail: { interface: 'eno1', state: 'down', marker: world.id },
+      };
       await injector.put([
         injector.link(world.host('compute-1'), 'down'),
         malformed,

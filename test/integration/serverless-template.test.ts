@@ -12,7 +12,14 @@ function packageTemplate(stage: string): Record<string, Resource> {
   try {
     execFileSync(
       process.execPath,
-      [join(PROJECT_ROOT, 'node_modules', 'osls', 'bin', 'serverless.js'), 'package', '--stage', stage, '--package', dir],
+      [
+        join(PROJECT_ROOT, 'node_modules', 'osls', 'bin', 'serverless.js'),
+        'package',
+        '--stage',
+        stage,
+        '--package',
+        dir,
+      ],
       { cwd: PROJECT_ROOT, stdio: 'pipe', env: { ...process.env, SLS_TELEMETRY_DISABLED: '1' } },
     );
     return JSON.parse(readFileSync(join(dir, 'cloudformation-template-update-stack.json'), 'utf8')).Resources;
@@ -32,14 +39,20 @@ describe('The deployable template (serverless package --stage prod)', () => {
 
   it('declares the bus, the tables, the admin topic and the failed-invocations queue under the stage name', () => {
     expect(ofType('AWS::Events::EventBus').map((r) => r.Properties.Name)).toEqual(['nfvi-doctor-prod']);
-    expect(ofType('AWS::DynamoDB::Table').map((r) => r.Properties.TableName).sort()).toEqual([
+    expect(
+      ofType('AWS::DynamoDB::Table')
+        .map((r) => r.Properties.TableName)
+        .sort(),
+    ).toEqual([
       'nfvi-doctor-prod-alarms',
       'nfvi-doctor-prod-inventory',
       'nfvi-doctor-prod-quarantine',
       'nfvi-doctor-prod-tenants',
     ]);
     expect(ofType('AWS::SNS::Topic').map((r) => r.Properties.TopicName)).toEqual(['nfvi-doctor-prod-admin']);
-    expect(ofType('AWS::SQS::Queue').map((r) => r.Properties.QueueName)).toEqual(['nfvi-doctor-prod-failed-invocations']);
+    expect(ofType('AWS::SQS::Queue').map((r) => r.Properties.QueueName)).toEqual([
+      'nfvi-doctor-prod-failed-invocations',
+    ]);
   });
 
   it('triggers the correlator from the nfvi.collector source on its own bus, kept warm', () => {

@@ -39,7 +39,14 @@ export async function createWorld(layout: Layout, extraTenants: string[] = []): 
   };
   const tenantTopics = new TenantTopics(dynamo, sns, cfg.tenantsTable, cfg.topicPrefix);
   await loadInventory(inventory, new DynamoDbInventory(dynamo, cfg.inventoryTable), tenantTopics, new Date());
-  const tenants = [...new Set([...Object.values(layout).flat().map((i) => i.tenant), ...extraTenants])];
+  const tenants = [
+    ...new Set([
+      ...Object.values(layout)
+        .flat()
+        .map((i) => i.tenant),
+      ...extraTenants,
+    ]),
+  ];
   const topics = await tenantTopics.topicArnsFor(tenants.map(tenant));
   const subscriber = await SnsHttpSubscriber.start(sns);
   await subscriber.subscribe(cfg.adminTopicArn, 'admin');

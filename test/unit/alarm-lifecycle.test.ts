@@ -1,6 +1,17 @@
 import { alarm as alarmSchema } from '../../lib/alarms/alarm';
 import { orderOf } from '../../lib/alarms/lifecycle';
-import { ADMIN_PROJECT, COLLECTOR, HOST, VIM, hardware, heartbeat, hostAlarmOf, linkDown, linkUp, nowFor } from './builders';
+import {
+  ADMIN_PROJECT,
+  COLLECTOR,
+  HOST,
+  VIM,
+  hardware,
+  heartbeat,
+  hostAlarmOf,
+  linkDown,
+  linkUp,
+  nowFor,
+} from './builders';
 import { recordOf, replay, secondsAfterEpoch, storedBy, twoTenants, unknownHost, vmA1, vmA2, vmB1 } from './builders';
 
 const OTHER_COLLECTOR = 'bmc-compute-1';
@@ -22,7 +33,10 @@ describe('Alarm lifecycle', () => {
         tenantId: ADMIN_PROJECT,
         isRootCause: true,
         correlatedAlarmIds: record.instanceAlarms.map((a) => a.id),
-        rootCauseFaultyResource: { faultyResource: { vimConnectionId: VIM, resourceId: HOST }, faultyResourceType: 'COMPUTE' },
+        rootCauseFaultyResource: {
+          faultyResource: { vimConnectionId: VIM, resourceId: HOST },
+          faultyResourceType: 'COMPUTE',
+        },
         perceivedSeverity: 'CRITICAL',
         eventType: 'COMMUNICATIONS_ALARM',
         faultType: 'compute.host.down',
@@ -214,7 +228,10 @@ describe('Alarm lifecycle', () => {
       const { last } = replay([heartbeat('boot-1', 1)]);
 
       // Assess
-      expect(last).toMatchObject({ kind: 'store', record: { bootId: 'boot-1', status: 'CLEARED', instanceAlarms: [] } });
+      expect(last).toMatchObject({
+        kind: 'store',
+        record: { bootId: 'boot-1', status: 'CLEARED', instanceAlarms: [] },
+      });
       expect(last).not.toHaveProperty('transition');
     });
 
@@ -248,5 +265,4 @@ describe('Alarm lifecycle', () => {
       expect(last).toEqual({ kind: 'ignore', reason: 'unchanged' });
     });
   });
-
 });

@@ -16,7 +16,9 @@ export const fixtureNames: string[] = readdirSync(FIXTURES)
   .sort();
 
 /** A real EventBridge event as a collector puts it on the bus. */
-export function fixture(name: string): { 'detail-type': string; detail: Record<string, unknown> } & Record<string, unknown> {
+export function fixture(
+  name: string,
+): { 'detail-type': string; detail: Record<string, unknown> } & Record<string, unknown> {
   return JSON.parse(readFileSync(join(FIXTURES, name), 'utf8'));
 }
 

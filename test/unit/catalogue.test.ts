@@ -1,5 +1,11 @@
 import { eventType, faultyResourceType, perceivedSeverity, type PerceivedSeverity } from '../../lib/alarms/etsi';
-import { catalogueEntry, downgraded, faultTypes, type CatalogueEntry, type FaultType } from '../../lib/faults/catalogue';
+import {
+  catalogueEntry,
+  downgraded,
+  faultTypes,
+  type CatalogueEntry,
+  type FaultType,
+} from '../../lib/faults/catalogue';
 
 type DoctorLevel = CatalogueEntry['doctorLevel'];
 

@@ -1,7 +1,13 @@
 import { parseCollectorEvent } from '../../lib/southbound/collector-events';
 import { collectorEvent, fixture, fixtureNames, withDetail, type DetailType } from './builders';
 
-const detailTypes: DetailType[] = ['link.state', 'host.heartbeat', 'peer.reachability', 'hardware.event', 'hypervisor.state'];
+const detailTypes: DetailType[] = [
+  'link.state',
+  'host.heartbeat',
+  'peer.reachability',
+  'hardware.event',
+  'hypervisor.state',
+];
 
 /** The reason a rejected event was given; fails the test if the event was accepted. */
 function rejectionOf(raw: unknown): string {
@@ -42,13 +48,18 @@ describe('Southbound contract: collector events', () => {
   });
 
   it('accepts an observedAt with a UTC offset', () => {
-    expect(parseCollectorEvent(withDetail(collectorEvent('link.state'), { observedAt: '2026-11-25T11:00:00.123+01:00' })))
-      .toMatchObject({ ok: true });
+    expect(
+      parseCollectorEvent(withDetail(collectorEvent('link.state'), { observedAt: '2026-11-25T11:00:00.123+01:00' })),
+    ).toMatchObject({ ok: true });
   });
 
   it.each<[string, unknown, RegExp]>([
     ['a missing host', withDetail(collectorEvent('link.state'), { host: undefined }), /detail\.host/],
-    ['an empty collectorId', withDetail(collectorEvent('hypervisor.state'), { collectorId: '' }), /detail\.collectorId/],
+    [
+      'an empty collectorId',
+      withDetail(collectorEvent('hypervisor.state'), { collectorId: '' }),
+      /detail\.collectorId/,
+    ],
     [
       'an observedAt without milliseconds',
       withDetail(collectorEvent('host.heartbeat'), { observedAt: '2026-11-25T10:00:00Z' }),
@@ -58,13 +69,17 @@ describe('Southbound contract: collector events', () => {
     ['a fractional seq', withDetail(collectorEvent('peer.reachability'), { seq: 1.5 }), /detail\.seq/],
     ['an unknown detail-type', { ...collectorEvent('link.state'), 'detail-type': 'disk.smart' }, /detail-type/],
     ['a source other than nfvi.collector', { ...collectorEvent('link.state'), source: 'aws.ec2' }, /\bsource\b/],
-    ['an unknown hardware component', withDetail(collectorEvent('hardware.event'), { component: 'gpu' }), /detail\.component/],
-    ['a link state other than up or down', withDetail(collectorEvent('link.state'), { state: 'flapping' }), /detail\.state/],
     [
-      'a raw non-envelope object',
-      { Source: 'nfvi.collector', DetailType: 'x', Detail: 'not json' },
-      /detail-type/,
+      'an unknown hardware component',
+      withDetail(collectorEvent('hardware.event'), { component: 'gpu' }),
+      /detail\.component/,
     ],
+    [
+      'a link state other than up or down',
+      withDetail(collectorEvent('link.state'), { state: 'flapping' }),
+      /detail\.state/,
+    ],
+    ['a raw non-envelope object', { Source: 'nfvi.collector', DetailType: 'x', Detail: 'not json' }, /detail-type/],
   ])('rejects %s with a reason naming the field', (_case, raw, field) => {
     // Act
     const reason = rejectionOf(raw);

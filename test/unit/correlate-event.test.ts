@@ -43,7 +43,10 @@ class InMemoryFaultStore implements FaultStore {
       throw new ConcurrentUpdateError(record.host, record.faultKey);
     }
     const { publishedSeq = 0, publishFailedSeq } = stored ?? {};
-    this.records.set(`${record.host}#${record.faultKey}`, structuredClone({ ...record, publishedSeq, publishFailedSeq }));
+    this.records.set(
+      `${record.host}#${record.faultKey}`,
+      structuredClone({ ...record, publishedSeq, publishFailedSeq }),
+    );
   }
 
   markPublished(host: string, faultKey: string, transitionSeq: number): Promise<void> {
@@ -91,7 +94,8 @@ class RecordingQuarantine implements Quarantine {
   }
 }
 
-const LIFETIME_MS = 15_000;
+/** How long each invocation may run (the Lambda timeout). */
+const INVOCATION_MS = 10_000;
 
 function correlator() {
   const faults = new InMemoryFaultStore();
@@ -105,10 +109,11 @@ function correlator() {
     notifier,
     faultEvents,
     quarantine,
-    settings: { vimConnectionId: VIM, adminProjectId: ADMIN_PROJECT, publisherLifetimeMs: LIFETIME_MS },
+    settings: { vimConnectionId: VIM, adminProjectId: ADMIN_PROJECT },
     clock: () => clock.now,
   };
-  const correlate = (raw: unknown) => correlateEvent(raw, deps);
+  const correlate = (raw: unknown) =>
+    correlateEvent(raw, deps, { deadline: new Date(clock.now.getTime() + INVOCATION_MS) });
   const recordOf = (faultKey = 'link:eno1') => faults.records.get(`${HOST}#${faultKey}`);
   return { faults, notifier, faultEvents, quarantine, clock, correlate, recordOf };
 }
@@ -129,9 +134,18 @@ describe('Use case: correlate a collector event', () => {
     const result = await c.correlate(raw);
 
     // Assess
-    expect(result).toEqual({ outcome: 'quarantined', reason: expect.stringMatching(/observedAt/), quarantineId: 'quarantine-1' });
+    expect(result).toEqual({
+      outcome: 'quarantined',
+      reason: expect.stringMatching(/observedAt/),
+      quarantineId: 'quarantine-1',
+    });
     expect(c.quarantine.entries).toEqual([
-      { source: 'correlator', reason: expect.stringMatching(/observedAt/), payload: raw, receivedAt: '2026-11-25T10:00:30.000Z' },
+      {
+        source: 'correlator',
+        reason: expect.stringMatching(/observedAt/),
+        payload: raw,
+        receivedAt: '2026-11-25T10:00:30.000Z',
+      },
     ]);
     expect(c.notifier.attempts).toEqual([]);
     expect(c.faultEvents.emitted).toEqual([]);
@@ -148,9 +162,13 @@ describe('Use case: correlate a collector event', () => {
     // Assess
     expect(result).toEqual({ outcome: 'RAISED', notifications: 4, republished: 0 });
     expect(audiences(c.notifier.published)).toEqual(['admin', 'tenant-a', 'tenant-a', 'tenant-b']);
-    for (const { notification } of c.notifier.published) expect(faultNotification.safeParse(notification).success).toBe(true);
+    for (const { notification } of c.notifier.published)
+      expect(faultNotification.safeParse(notification).success).toBe(true);
     expect(c.faultEvents.emitted).toEqual([
-      expect.objectContaining({ detailType: 'FaultConfirmed', detail: expect.objectContaining({ host: HOST, impact: 'host' }) }),
+      expect.objectContaining({
+        detailType: 'FaultConfirmed',
+        detail: expect.objectContaining({ host: HOST, impact: 'host' }),
+      }),
     ]);
     expect(c.recordOf()).toMatchObject({ status: 'ACTIVE', transitionSeq: 1, publishedSeq: 1 });
   });
@@ -165,7 +183,9 @@ describe('Use case: correlate a collector event', () => {
     // Assess
     expect(result).toEqual({ outcome: 'RAISED', notifications: 1, republished: 0 });
     expect(audiences(c.notifier.published)).toEqual(['admin']);
-    expect(c.faultEvents.emitted).toEqual([expect.objectContaining({ detail: expect.objectContaining({ instances: [] }) })]);
+    expect(c.faultEvents.emitted).toEqual([
+      expect.objectContaining({ detail: expect.objectContaining({ instances: [] }) }),
+    ]);
   });
 
   it('publishes nothing for the same event delivered again', async () => {
@@ -254,14 +274,14 @@ describe('Use case: correlate a collector event', () => {
     expect(c.recordOf()).toMatchObject({ status: 'CLEARED', transitionSeq: 2, publishedSeq: 2 });
   });
 
-  it('takes over the transition of a publisher that died, once its lifetime is over', async () => {
+  it('takes over the transition of a publisher that ended without publishing, once its invocation is over', async () => {
     // Prepare: the raise was stored, but neither published nor marked failed
     const c = correlator();
     c.notifier.failures = 1;
     c.faults.failMarks = true;
     await expect(c.correlate(linkDown(1))).rejects.toThrow('SNS unavailable');
     c.faults.failMarks = false;
-    c.clock.now = new Date(c.clock.now.getTime() + LIFETIME_MS + 1);
+    c.clock.now = new Date(c.clock.now.getTime() + INVOCATION_MS + 1);
 
     // Act
     const result = await c.correlate(linkUp(2));

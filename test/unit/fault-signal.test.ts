@@ -77,7 +77,9 @@ describe('Fault signal of a collector event', () => {
 
   it('keeps one fault key per component and sensor, whatever the state', () => {
     // Act
-    const keys = new Set((['ok', 'warning', 'critical'] as const).map((state) => conditionOf(hardware('psu', state)).faultKey));
+    const keys = new Set(
+      (['ok', 'warning', 'critical'] as const).map((state) => conditionOf(hardware('psu', state)).faultKey),
+    );
 
     // Assess
     expect([...keys]).toEqual(['hardware:psu:PS2 Status']);
@@ -129,6 +131,9 @@ describe('Fault signal of a collector event', () => {
   });
 
   it('finds no fault in a single peer reachability observation', () => {
-    expect(faultSignalOf(collectorEvent('peer.reachability'))).toMatchObject({ kind: 'none', reason: expect.any(String) });
+    expect(faultSignalOf(collectorEvent('peer.reachability'))).toMatchObject({
+      kind: 'none',
+      reason: expect.any(String),
+    });
   });
 });

@@ -31,7 +31,8 @@ describe('Fault notifications: deliveriesOf()', () => {
 
   it("sends each tenant exactly its own instances' alarms", () => {
     // Act
-    const byTenant = (tenant: string) => deliveries.filter((d) => tenantOf(d) === tenant).map((d) => alarmIn(d).managedObjectId);
+    const byTenant = (tenant: string) =>
+      deliveries.filter((d) => tenantOf(d) === tenant).map((d) => alarmIn(d).managedObjectId);
 
     // Assess
     expect(byTenant('tenant-a')).toEqual([vmA1.id, vmA2.id]);
@@ -152,7 +153,12 @@ describe('Fault events for the VIM adapter: faultEventOf()', () => {
     // Assess
     expect(event).toMatchObject({
       detailType: 'FaultCleared',
-      detail: { hostAlarmId: hostAlarmOf(raised).id, instances: instancesOf(raised), clearedAt: nowFor(up), transitionSeq: 2 },
+      detail: {
+        hostAlarmId: hostAlarmOf(raised).id,
+        instances: instancesOf(raised),
+        clearedAt: nowFor(up),
+        transitionSeq: 2,
+      },
     });
     expect(faultCleared.strict().parse(event?.detail)).toEqual(event?.detail);
   });
@@ -163,37 +169,41 @@ describe('Fault events for the VIM adapter: faultEventOf()', () => {
 });
 
 describe('Fault record: needsRepublish()', () => {
-  const LIFETIME_MS = 15_000;
+  const INVOCATION_MS = 10_000;
   const transitionAt = Date.parse(nowFor(down));
   const at = (ms: number) => new Date(transitionAt + ms);
-  const withMarks = (marks: Partial<FaultRecord>): FaultRecord => ({ ...raised, ...marks });
+  const publishBy = new Date(transitionAt + INVOCATION_MS).toISOString();
+  const withMarks = (marks: Partial<FaultRecord>): FaultRecord => ({ ...raised, publishBy, ...marks });
 
   it('is false once the transition is published, however late', () => {
-    expect(needsRepublish(withMarks({ publishedSeq: 1 }), at(10 * LIFETIME_MS), LIFETIME_MS)).toBe(false);
+    expect(needsRepublish(withMarks({ publishedSeq: 1 }), at(10 * INVOCATION_MS))).toBe(false);
   });
 
   it('is true at once when the publisher of this transition reported a failure', () => {
-    expect(needsRepublish(withMarks({ publishFailedSeq: 1 }), at(0), LIFETIME_MS)).toBe(true);
+    expect(needsRepublish(withMarks({ publishFailedSeq: 1 }), at(0))).toBe(true);
   });
 
   it.each([
     [0, false],
-    [LIFETIME_MS, false],
-    [LIFETIME_MS + 1, true],
-  ])('leaves an unpublished transition to its publisher until it may have died (%d ms later: %p)', (ms, expected) => {
-    expect(needsRepublish(raised, at(ms), LIFETIME_MS)).toBe(expected);
-  });
+    [INVOCATION_MS, false],
+    [INVOCATION_MS + 1, true],
+  ])(
+    'leaves an unpublished transition to its publisher until its invocation is over (%d ms later: %p)',
+    (ms, expected) => {
+      expect(needsRepublish(withMarks({}), at(ms))).toBe(expected);
+    },
+  );
 
   it('does not take a failure of an earlier transition for a failure of this one', () => {
     // Prepare
-    const record = { ...cleared, publishedSeq: 1, publishFailedSeq: 1 };
+    const record = { ...cleared, publishBy, publishedSeq: 1, publishFailedSeq: 1 };
 
     // Act and assess
-    expect(needsRepublish(record, at(0), LIFETIME_MS)).toBe(false);
-    expect(needsRepublish(record, at(2 * LIFETIME_MS), LIFETIME_MS)).toBe(true);
+    expect(needsRepublish(record, at(0))).toBe(false);
+    expect(needsRepublish(record, at(2 * INVOCATION_MS))).toBe(true);
   });
 
   it('is false for a record without a transition', () => {
-    expect(needsRepublish(recordOf(replay([heartbeat('boot-1', 1)])), at(10 * LIFETIME_MS), LIFETIME_MS)).toBe(false);
+    expect(needsRepublish(recordOf(replay([heartbeat('boot-1', 1)])), at(10 * INVOCATION_MS))).toBe(false);
   });
 });

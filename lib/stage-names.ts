@@ -1,0 +1,13 @@
+/** The names serverless.yml gives a stage's resources (kept in one place for scripts and the local stack). */
+export function stageNames(stage: string) {
+  const prefix = `nfvi-doctor-${stage}`;
+  return {
+    topicPrefix: prefix,
+    eventBus: prefix,
+    inventoryTable: `${prefix}-inventory`,
+    alarmsTable: `${prefix}-alarms`,
+    tenantsTable: `${prefix}-tenants`,
+    quarantineTable: `${prefix}-quarantine`,
+    adminTopic: `${prefix}-admin`,
+  };
+}
