@@ -12,6 +12,15 @@ const environment = z.object({
   NFVI_TOPIC_PREFIX: z.string().min(1),
   NFVI_VIM_CONNECTION_ID: z.string().min(1),
   NFVI_ADMIN_PROJECT_ID: z.string().min(1),
+  NFVI_VIM: z.enum(['openstack', 'none']).default('openstack'),
+  NFVI_VIM_ACTIONS_TABLE: z.string().min(1).optional(),
+  NFVI_VIM_CREDENTIALS_PARAMETER: z.string().optional(),
+  NFVI_VIM_CREDENTIALS_FILE: z.string().optional(),
+  NFVI_VIM_ENDPOINT_INTERFACE: z.enum(['public', 'internal', 'admin']).default('public'),
+  NFVI_NOVA_MAX_MICROVERSION: z
+    .string()
+    .regex(/^2\.\d+$/)
+    .optional(),
 });
 
 export type Config = {
@@ -25,6 +34,16 @@ export type Config = {
   topicPrefix: string;
   vimConnectionId: string;
   adminProjectId: string;
+  vim: {
+    kind: 'openstack' | 'none';
+    actionsTable: string | undefined;
+    /** SSM parameter (SecureString) holding the VIM credentials JSON, on AWS. */
+    credentialsParameter: string | undefined;
+    /** A file holding the VIM credentials JSON, on the local stack. */
+    credentialsFile: string | undefined;
+    endpointInterface: 'public' | 'internal' | 'admin';
+    maxMicroversion: string | undefined;
+  };
 };
 
 export class ConfigError extends Error {
@@ -49,6 +68,14 @@ export function configFrom(env: NodeJS.ProcessEnv): Config {
     topicPrefix: e.NFVI_TOPIC_PREFIX,
     vimConnectionId: e.NFVI_VIM_CONNECTION_ID,
     adminProjectId: e.NFVI_ADMIN_PROJECT_ID,
+    vim: {
+      kind: e.NFVI_VIM,
+      actionsTable: e.NFVI_VIM_ACTIONS_TABLE,
+      credentialsParameter: e.NFVI_VIM_CREDENTIALS_PARAMETER || undefined,
+      credentialsFile: e.NFVI_VIM_CREDENTIALS_FILE || undefined,
+      endpointInterface: e.NFVI_VIM_ENDPOINT_INTERFACE,
+      maxMicroversion: e.NFVI_NOVA_MAX_MICROVERSION,
+    },
   };
 }
 

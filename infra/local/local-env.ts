@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { stageNames } from '../../lib/stage-names';
 
 /**
@@ -27,6 +28,8 @@ export function localPorts(): LocalPorts {
 }
 
 export const LOCAL_STAGE = 'local';
+/** Written from the local OpenStack's credentials when it starts (infra/local/openstack.ts). */
+export const VIM_CREDENTIALS_FILE = join(__dirname, '..', '..', '.local', 'vim-credentials.json');
 export const LOCAL_ACCOUNT = '123456789012';
 export const LOCAL_REGION = 'us-east-1';
 
@@ -47,6 +50,9 @@ export function localEnvironment(ports: LocalPorts = localPorts()): Record<strin
     NFVI_ALARMS_TABLE: names.alarmsTable,
     NFVI_TENANTS_TABLE: names.tenantsTable,
     NFVI_QUARANTINE_TABLE: names.quarantineTable,
+    NFVI_VIM_ACTIONS_TABLE: names.vimActionsTable,
+    NFVI_VIM: process.env.NFVI_VIM ?? process.env.VIM ?? 'openstack',
+    NFVI_VIM_CREDENTIALS_FILE: VIM_CREDENTIALS_FILE,
     NFVI_ADMIN_TOPIC_ARN: `arn:aws:sns:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${names.adminTopic}`,
     NFVI_TOPIC_PREFIX: names.topicPrefix,
     NFVI_VIM_CONNECTION_ID: 'openstack',

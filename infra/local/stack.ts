@@ -15,7 +15,7 @@ export interface LocalStack {
   stop(): Promise<void>;
 }
 
-const isListening = (port: number) =>
+export const isListening = (port: number) =>
   new Promise<boolean>((done) => {
     const socket = connect({ host: '127.0.0.1', port });
     socket.once('connect', () => {

@@ -1,24 +1,124 @@
 /**
- * `npm start`: the whole system on this machine. Boots the local stack, loads the inventory,
- * subscribes a demo consumer (an HTTP SNS subscriber) to one tenant's topic, another tenant's
- * topic and the admin topic, injects a host fault, prints what arrived and how fast, then
- * recovers the host. The stack stays up until Ctrl-C, which stops everything it started.
+ * `npm start`: the whole system on this machine. Starts the local OpenStack (VIM) unless
+ * VIM=none, then the local stack; boots the demo's servers on fake hosts and syncs the
+ * inventory from Nova (with VIM=none: loads the inventory file); subscribes a demo consumer
+ * (an HTTP SNS subscriber) to one tenant's topic, another tenant's topic and the admin topic;
+ * injects a host fault; prints what arrived, how fast, and what Nova then reports; recovers the
+ * host. The stack stays up until Ctrl-C, which stops everything this command started.
  */
 import { awsClients } from '../../lib/aws/clients';
 import { config } from '../../lib/config';
 import { readInventoryFile } from '../../lib/inventory/inventory-file';
-import { tenantTopicName } from '../../lib/tenants/tenant-topics';
+import type { Server } from '../../lib/vim/nova';
 import { createAdminTopic, inventoryPath, loadInventoryFile } from './bootstrap';
 import { FaultInjector } from './fault-injector';
+import { callApi, LocalCloud } from './local-cloud';
 import { useLocalEnvironment } from './local-env';
+import { OPENSTACK_LOG, openstackScript, startOpenStack } from './openstack';
 import { SnsHttpSubscriber, type ReceivedMessage } from './sns-http-subscriber';
 import { startLocalStack, type LocalStack } from './stack';
 
-let stack: LocalStack | undefined;
-
 const say = (line = '') => process.stdout.write(`${line}\n`);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function describe(m: ReceivedMessage, sentAt: number): string {
+/** Who the demo watches: the faulty host, a tenant with instances there, and one without. */
+interface Scenario {
+  host: string;
+  tenant: string;
+  other: string | undefined;
+  topics: Map<string, string>;
+  /** Instances of `tenant` on `host`: the notifications it must receive. */
+  expected: number;
+  /** Prints what the VIM reports after the fault, and after the recovery. */
+  showVim?: (phase: 'fault' | 'recovery', sentAt: number) => Promise<void>;
+}
+
+let stack: LocalStack | undefined;
+let openStackStarted = false;
+
+/** VIM=none: the inventory file (NFVI_DOCTOR_INVENTORY or the demo one), no VIM actions. */
+async function fileScenario(): Promise<Scenario> {
+  const file = inventoryPath();
+  const loaded = await loadInventoryFile(file);
+  say(`  inventory ${file}: ${loaded.hosts} hosts, ${loaded.instances} instances, ${loaded.tenants.size} tenants`);
+  const inventory = await readInventoryFile(file);
+  const host = process.env.NFVI_DEMO_HOST ?? inventory.hosts[0]?.name;
+  const onHost = inventory.hosts.find((h) => h.name === host)?.instances ?? [];
+  const tenant = onHost[0]?.tenantId;
+  if (!host || !tenant) throw new Error(`the inventory has no instance on host ${host}`);
+  return {
+    host,
+    tenant,
+    other: [...loaded.tenants.keys()].find((t) => !onHost.some((i) => i.tenantId === t)),
+    topics: loaded.tenants,
+    expected: onHost.filter((i) => i.tenantId === tenant).length,
+  };
+}
+
+/** Until the state is reached, polls what Nova reports; returns ms since `since`. */
+async function until(check: () => Promise<boolean>, since: number, timeoutMs = 30_000): Promise<number | undefined> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return Date.now() - since;
+    await sleep(50);
+  }
+  return undefined;
+}
+
+/** The default: real Nova servers of two Keystone projects on fake hosts, the inventory synced from Nova. */
+async function openStackScenario(cloud: LocalCloud): Promise<Scenario> {
+  const [host, standbyHost, otherHost] = cloud.env.computeHosts;
+  if (!host || !standbyHost || !otherHost) throw new Error('the demo needs 3 fake compute hosts');
+  const admin = cloud.nova();
+  // A previous demo may have left its servers: start from a clean slate.
+  const previous = (await admin.listServers()).filter((s) => s.name.startsWith('demo-'));
+  await cloud.deleteAll(previous);
+  await Promise.all(cloud.env.computeHosts.map((h) => admin.forceDown(h, false)));
+  const servers: Server[] = [
+    ...(await cloud.boot('tenant-a', host, ['demo-mme-active', 'demo-spgw-active'])),
+    ...(await cloud.boot('tenant-a', standbyHost, ['demo-mme-standby'])),
+    ...(await cloud.boot('tenant-b', otherHost, ['demo-ims-cscf'])),
+  ];
+  say(`  booted ${servers.length} Nova servers: tenant-a on ${host} and ${standbyHost}, tenant-b on ${otherHost}`);
+
+  const synced = await callApi('POST', '/v1/inventory/sync', await cloud.adminToken());
+  if (synced.status !== 200)
+    throw new Error(`inventory sync answered ${synced.status}: ${JSON.stringify(synced.body)}`);
+  say(`  inventory synced from Nova (POST /v1/inventory/sync as admin): ${JSON.stringify(synced.body)}`);
+
+  const tenant = cloud.projectId('tenant-a');
+  const other = cloud.projectId('tenant-b');
+  const topics = new Map<string, string>();
+  for (const [name, id] of [
+    ['tenant-a', tenant],
+    ['tenant-b', other],
+  ] as const) {
+    const answer = await callApi('GET', `/v1/tenants/${id}/topic`, await cloud.memberToken(name));
+    topics.set(id, String(answer.body.topicArn));
+  }
+  const onHost = servers.filter((s) => s.host === host);
+  const showVim = async (phase: 'fault' | 'recovery', sentAt: number) => {
+    if (phase === 'fault') {
+      const t04 = await until(async () => (await cloud.computeService(host)).forcedDown, sentAt);
+      const t03 = await until(
+        async () => (await Promise.all(onHost.map((s) => admin.getServer(s.id)))).every((s) => s.status === 'ERROR'),
+        sentAt,
+      );
+      const service = await cloud.computeService(host);
+      say(
+        `Nova: nova-compute on ${host} forced_down=${service.forcedDown} state=${service.state} (T04 ${t04 ?? '?'} ms after PutEvents)`,
+      );
+      for (const s of onHost) say(`Nova: server ${s.name} is ${(await admin.getServer(s.id)).status}`);
+      say(`Nova: all ${onHost.length} servers on ${host} in ERROR ${t03 ?? '?'} ms after PutEvents (T03)`);
+    } else {
+      const up = await until(async () => !(await cloud.computeService(host)).forcedDown, sentAt);
+      say(`Nova: nova-compute on ${host} forced_down=false again ${up ?? '?'} ms after the recovery event`);
+    }
+  };
+  return { host, tenant, other, topics, expected: onHost.length, showVim };
+}
+
+function describeDelivery(m: ReceivedMessage, sentAt: number): string {
   const n = m.message;
   const alarm = n.alarm as Record<string, unknown> | undefined;
   const what = alarm
@@ -29,39 +129,46 @@ function describe(m: ReceivedMessage, sentAt: number): string {
 
 async function main(): Promise<void> {
   useLocalEnvironment();
-  say('nfvi-doctor local stack: starting DynamoDB Local, offline SNS, offline EventBridge, serverless-offline ...');
+  const vim = process.env.NFVI_VIM !== 'none';
+  let cloud: LocalCloud | undefined;
+  if (vim) {
+    say('Starting the local OpenStack (Keystone, Nova with 3 fake compute hosts, Glance, Neutron, Placement);');
+    say(`the first run installs it from Debian's packages, about 4 minutes (log: ${OPENSTACK_LOG}) ...`);
+    const started = Date.now();
+    cloud = new LocalCloud(await startOpenStack(3));
+    openStackStarted = true;
+    say(
+      `  OpenStack up in ${((Date.now() - started) / 1000).toFixed(0)} s: ${cloud.env.authUrl}, hosts ${cloud.env.computeHosts.join(', ')}`,
+    );
+  }
+  say('Starting the local stack: DynamoDB Local, offline SNS, offline EventBridge, serverless-offline ...');
   const started = Date.now();
   stack = await startLocalStack();
   say(
     `  ${stack.reused ? 'reusing the running stack' : `up in ${((Date.now() - started) / 1000).toFixed(1)} s`} (log: ${stack.logFile})`,
   );
-  say('  VIM: none - notifications only (the OpenStack VIM adapter is not part of this build)');
+  say(vim ? '  VIM: the local OpenStack' : '  VIM: none (VIM=none) - notifications only, no VIM actions');
 
   const { sns, eventBridge } = awsClients();
   const cfg = config();
   await createAdminTopic();
-  const file = inventoryPath();
-  const loaded = await loadInventoryFile(file);
-  say(`  inventory ${file}: ${loaded.hosts} hosts, ${loaded.instances} instances, ${loaded.tenants.size} tenants`);
-
-  const inventory = await readInventoryFile(file);
-  const host = process.env.NFVI_DEMO_HOST ?? inventory.hosts[0]?.name;
-  const onHost = inventory.hosts.find((h) => h.name === host)?.instances ?? [];
-  const tenant = onHost[0]?.tenantId;
-  const other = [...loaded.tenants.keys()].find((t) => !onHost.some((i) => i.tenantId === t));
-  if (!host || !tenant) throw new Error(`the inventory has no instance on host ${host}`);
+  const scenario = cloud ? await openStackScenario(cloud) : await fileScenario();
+  const { host, tenant, other, topics, expected } = scenario;
 
   let sentAt = 0;
-  const consumer = await SnsHttpSubscriber.start(sns, (m) => say(describe(m, sentAt)));
-  await consumer.subscribe(loaded.tenants.get(tenant) as string, `tenant ${tenant}`);
+  const consumer = await SnsHttpSubscriber.start(sns, (m) => say(describeDelivery(m, sentAt)));
+  await consumer.subscribe(topics.get(tenant) as string, `tenant ${tenant}`);
   await consumer.subscribe(cfg.adminTopicArn, 'admin');
-  if (other) await consumer.subscribe(loaded.tenants.get(other) as string, `tenant ${other}`);
+  if (other) await consumer.subscribe(topics.get(other) as string, `tenant ${other}`);
   say(
-    `  demo consumer ${consumer.url} subscribed to ${tenantTopicName(cfg.topicPrefix, tenant)}, the admin topic${other ? ` and tenant ${other}'s topic (not on ${host}: it must receive nothing)` : ''}`,
+    `  demo consumer ${consumer.url} subscribed to tenant ${tenant}'s topic, the admin topic${other ? ` and tenant ${other}'s topic (nothing on ${host}: it must receive nothing)` : ''}`,
   );
 
   const injector = new FaultInjector(eventBridge, cfg.eventBusName, 'demo-collector');
-  const expected = onHost.filter((i) => i.tenantId === tenant).length;
+  // A heartbeat first, as collectors send: it also warms the correlator, as provisioned concurrency does on AWS.
+  await injector.put([injector.event('host.heartbeat', { host, uptimeS: 86400, bootId: 'demo-boot' })]);
+  await sleep(1500);
+
   say();
   say(`Injecting a host fault: management link of ${host} down (link.state, PutEvents) ...`);
   sentAt = await injector.put([injector.link(host, 'down')]);
@@ -69,27 +176,30 @@ async function main(): Promise<void> {
   await consumer.waitFor('admin', 1, 15_000);
   const first = Math.min(...consumer.from(`tenant ${tenant}`).map((m) => m.receivedAt));
   say(
-    `Fault to tenant notification: ${first - sentAt} ms (first of ${expected}), measured from PutEvents to the consumer's receipt.`,
+    `Fault to tenant notification: ${first - sentAt} ms (first of ${expected}), from PutEvents to the consumer's receipt.`,
   );
+  await scenario.showVim?.('fault', sentAt);
   const sample = consumer.from(`tenant ${tenant}`)[0];
   if (sample) say(`\nThe notification tenant ${tenant} received:\n${JSON.stringify(sample.message, null, 2)}`);
 
-  await new Promise((r) => setTimeout(r, 1000));
+  await sleep(1000);
   say(`\nRecovering: management link of ${host} up ...`);
   const before = consumer.from(`tenant ${tenant}`).length;
   sentAt = await injector.put([injector.link(host, 'up')]);
   await consumer.waitFor(`tenant ${tenant}`, before + expected, 15_000);
-  await new Promise((r) => setTimeout(r, 500));
+  await scenario.showVim?.('recovery', sentAt);
+  await sleep(500);
   if (other) say(`Tenant ${other} received ${consumer.from(`tenant ${other}`).length} notifications (isolation).`);
 
   const p = stack.ports;
   const running = stack;
   say(`
-The stack is running. Endpoints (stage "local", region us-east-1, any credentials):
+The stack is running. Endpoints (stage "local", region us-east-1, any AWS credentials):
   EventBridge (PutEvents)  http://127.0.0.1:${p.eventBridge}   bus ${cfg.eventBusName}, source nfvi.collector
   SNS                      http://127.0.0.1:${p.sns}   admin ${cfg.adminTopicArn}
   DynamoDB Local           http://127.0.0.1:${p.dynamodb}
   Lambda (invoke)          http://127.0.0.1:${p.lambda}
+  HTTP API (X-Auth-Token)  http://127.0.0.1:${p.http}/v1/tenants/{tenantId}/topic, POST /v1/inventory/sync${cloud ? `\n  Keystone                 ${cloud.env.authUrl} (admin / secret)` : ''}
 Try: npm run bench   (in another terminal; it reuses this stack)
 Ctrl-C stops everything this command started.`);
 
@@ -97,6 +207,7 @@ Ctrl-C stops everything this command started.`);
     say('\nstopping ...');
     await consumer.close().catch(() => undefined);
     await running.stop();
+    if (openStackStarted) await openstackScript('stop');
     process.exit(0);
   };
   process.once('SIGINT', shutdown);
@@ -107,5 +218,6 @@ Ctrl-C stops everything this command started.`);
 main().catch(async (error: unknown) => {
   process.stderr.write(`npm start failed: ${error instanceof Error ? error.message : String(error)}\n`);
   await stack?.stop();
+  if (openStackStarted) await openstackScript('stop').catch(() => undefined);
   process.exit(1);
 });

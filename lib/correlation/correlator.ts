@@ -1,6 +1,7 @@
 import { awsClients } from '../aws/clients';
 import { config } from '../config';
-import { EventBridgeFaultEvents } from '../faults/eventbridge-fault-events';
+import { EventBridgePublisher } from '../bus/eventbridge-publisher';
+import { CORRELATOR_SOURCE } from '../faults/fault-events';
 import { SnsNotifier } from '../notify/sns-notifier';
 import { DynamoDbQuarantine } from '../quarantine/dynamodb-quarantine';
 import { DynamoDbFaultStore } from '../store/dynamodb-fault-store';
@@ -20,7 +21,7 @@ export function correlatorDeps(): CorrelatorDeps {
     faults: new DynamoDbFaultStore(dynamo, cfg.alarmsTable),
     inventory: new DynamoDbInventory(dynamo, cfg.inventoryTable),
     notifier: new SnsNotifier(sns, cfg.adminTopicArn, tenantTopics),
-    faultEvents: new EventBridgeFaultEvents(eventBridge, cfg.eventBusName),
+    faultEvents: new EventBridgePublisher(eventBridge, cfg.eventBusName, CORRELATOR_SOURCE),
     quarantine: new DynamoDbQuarantine(dynamo, cfg.quarantineTable),
     settings: { vimConnectionId: cfg.vimConnectionId, adminProjectId: cfg.adminProjectId },
     clock: () => new Date(),

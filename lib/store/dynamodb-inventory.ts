@@ -1,12 +1,15 @@
 import {
   BatchWriteCommand,
+  GetCommand,
   QueryCommand,
+  UpdateCommand,
   type DynamoDBDocumentClient,
   type QueryCommandOutput,
 } from '@aws-sdk/lib-dynamodb';
 import type { InventoryReader } from '../correlation/ports';
 import type { HostInventory, InventoryInstance } from '../inventory/inventory';
 import type { InventoryWriter } from '../inventory/load-inventory';
+import type { MaintenanceReader } from '../vim-actions/ports';
 
 const HOST_ITEM = 'HOST';
 const INSTANCE_PREFIX = 'INSTANCE#';
@@ -18,7 +21,7 @@ type Item = Record<string, unknown>;
  * The inventory table: per host (partition key) one HOST item and one INSTANCE#<id> item
  * per instance, so a fault reads exactly its host's partition.
  */
-export class DynamoDbInventory implements InventoryReader, InventoryWriter {
+export class DynamoDbInventory implements InventoryReader, InventoryWriter, MaintenanceReader {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -43,8 +46,16 @@ export class DynamoDbInventory implements InventoryReader, InventoryWriter {
     const gone = (await this.partition(host)).filter(
       (item) => String(item.sk).startsWith(INSTANCE_PREFIX) && !wanted.has(String(item.sk)),
     );
+    // The host item is updated, not replaced: it also carries the host's maintenance state.
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { host, sk: HOST_ITEM },
+        UpdateExpression: 'SET syncedAt = :at',
+        ExpressionAttributeValues: { ':at': syncedAt },
+      }),
+    );
     const requests = [
-      { PutRequest: { Item: { host, sk: HOST_ITEM, syncedAt } } },
       ...instances.map((i) => ({
         PutRequest: {
           Item: {
@@ -62,6 +73,25 @@ export class DynamoDbInventory implements InventoryReader, InventoryWriter {
     for (let i = 0; i < requests.length; i += BATCH_WRITE_LIMIT) {
       await this.batchWrite(requests.slice(i, i + BATCH_WRITE_LIMIT));
     }
+  }
+
+  async inMaintenance(host: string): Promise<boolean> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: { host, sk: HOST_ITEM }, ConsistentRead: true }),
+    );
+    return Item?.maintenance === true;
+  }
+
+  /** Planned maintenance marks a host so that its faults cause no VIM fault actions. */
+  async setMaintenance(host: string, inMaintenance: boolean): Promise<void> {
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { host, sk: HOST_ITEM },
+        UpdateExpression: 'SET maintenance = :m',
+        ExpressionAttributeValues: { ':m': inMaintenance },
+      }),
+    );
   }
 
   private async batchWrite(

@@ -4,7 +4,11 @@
  *
  * 1. latency: one host fault at a time (at least 200), PutEvents -> the tenant's HTTP subscriber;
  * 2. burst: a rack of 40 hosts x 50 instances over 100 tenants fails at once; time until the
- *    last tenant notification arrives, and notifications per second.
+ *    last tenant notification arrives, and notifications per second;
+ * 3. VIM path (unless VIM=none): a fake host of the local OpenStack with 50 servers of two
+ *    projects fails; Doctor's profiler points T09 (tenants notified), T04 (host forced down) and
+ *    T03 (all instances in ERROR), from PutEvents, as the VIM adapter reports them; Nova is
+ *    checked to show that state.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -20,6 +24,11 @@ import { FaultInjector } from '../../infra/local/fault-injector';
 import { useLocalEnvironment } from '../../infra/local/local-env';
 import { SnsHttpSubscriber } from '../../infra/local/sns-http-subscriber';
 import { PROJECT_ROOT, startLocalStack } from '../../infra/local/stack';
+import { watchBus } from '../../infra/local/bus-watcher';
+import { callApi, LocalCloud } from '../../infra/local/local-cloud';
+import { startOpenStack } from '../../infra/local/openstack';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const LATENCY_FAULTS = Number(process.env.NFVI_BENCH_FAULTS ?? 200);
 const WARMUP_FAULTS = 10;
@@ -105,6 +114,89 @@ async function burst(subscriber: SnsHttpSubscriber, injector: FaultInjector) {
   };
 }
 
+const VIM_RUNS = 3;
+const VIM_INSTANCES = 50;
+
+async function vimPath(subscriber: SnsHttpSubscriber, injector: FaultInjector) {
+  const cloud = new LocalCloud(await startOpenStack(3));
+  const host = cloud.env.computeHosts[0] as string;
+  const nova = cloud.nova();
+  await cloud.deleteAll((await nova.listServers({ host })).filter((s) => s.name.startsWith('bench-')));
+  await nova.forceDown(host, false);
+  const half = Array.from({ length: VIM_INSTANCES / 2 }, (_, i) => i);
+  const servers = [
+    ...(await cloud.boot(
+      'tenant-a',
+      host,
+      half.map((i) => `bench-a-${i}`),
+    )),
+    ...(await cloud.boot(
+      'tenant-b',
+      host,
+      half.map((i) => `bench-b-${i}`),
+    )),
+  ];
+  const synced = await callApi('POST', '/v1/inventory/sync', await cloud.adminToken());
+  if (synced.status !== 200) throw new Error(`inventory sync answered ${synced.status}`);
+  const tenants = ['tenant-a', 'tenant-b'].map((name) => cloud.projectId(name));
+  for (const tenant of tenants) {
+    const answer = await callApi('GET', `/v1/tenants/${tenant}/topic`, await cloud.adminToken());
+    await subscriber.subscribe(String(answer.body.topicArn), `vim-${tenant}`);
+  }
+  const bus = await watchBus();
+  const runs: { t09FirstMs: number; t09LastMs: number; t04Ms: number; t03Ms: number }[] = [];
+  try {
+    for (let run = 0; run < VIM_RUNS; run++) {
+      const received = () =>
+        subscriber.received.filter((m) => m.subscription.startsWith('vim-') && m.attributes.host === host);
+      const before = received().length;
+      const reportsBefore = bus.entries.length;
+      const sentAt = await injector.put([injector.link(host, 'down')]);
+      const deadline = Date.now() + 60_000;
+      const report = () =>
+        bus.entries
+          .slice(reportsBefore)
+          .filter((e) => e.DetailType === 'VimActionsApplied')
+          .map((e) => JSON.parse(e.Detail) as { host: string; forcedDownAt?: string; instancesErroredAt?: string })
+          .find((d) => d.host === host && d.instancesErroredAt);
+      while ((received().length < before + VIM_INSTANCES || !report()) && Date.now() < deadline) await sleep(20);
+      const arrivals = received()
+        .slice(before)
+        .map((m) => m.receivedAt - sentAt);
+      const applied = report();
+      if (!applied?.forcedDownAt || !applied.instancesErroredAt) throw new Error('the VIM adapter reported no actions');
+      const statuses = await Promise.all(servers.map(async (s) => (await nova.getServer(s.id)).status));
+      if (!statuses.every((st) => st === 'ERROR') || !(await cloud.computeService(host)).forcedDown) {
+        throw new Error('Nova does not show the host forced down with its servers in ERROR');
+      }
+      runs.push({
+        t09FirstMs: Math.min(...arrivals),
+        t09LastMs: Math.max(...arrivals),
+        t04Ms: Date.parse(applied.forcedDownAt) - sentAt,
+        t03Ms: Date.parse(applied.instancesErroredAt) - sentAt,
+      });
+      await injector.put([injector.link(host, 'up')]);
+      await eventuallyUp(cloud, host);
+      await nova.resetStateAll(
+        servers.map((s) => s.id),
+        'active',
+      );
+    }
+  } finally {
+    bus.close();
+    await cloud.deleteAll(servers);
+  }
+  return { host, instances: VIM_INSTANCES, runs };
+}
+
+async function eventuallyUp(cloud: LocalCloud, host: string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while ((await cloud.computeService(host)).forcedDown) {
+    if (Date.now() > deadline) throw new Error(`${host} stayed forced down after the recovery`);
+    await sleep(200);
+  }
+}
+
 async function main(): Promise<void> {
   useLocalEnvironment();
   const stack = await startLocalStack();
@@ -121,6 +213,7 @@ async function main(): Promise<void> {
       `burst: ${BURST.hosts} hosts x ${BURST.instancesPerHost} instances over ${BURST.tenants} tenants at once ...\n`,
     );
     const rack = await burst(subscriber, injector);
+    const vim = process.env.NFVI_VIM === 'none' ? undefined : await vimPath(subscriber, injector);
     await subscriber.close();
 
     const results = {
@@ -129,6 +222,7 @@ async function main(): Promise<void> {
       stack: 'local: serverless-offline + offline EventBridge + offline SNS (HTTP delivery) + DynamoDB Local',
       faultToTenantNotificationMs: lat,
       burst: rack,
+      vimPath: vim,
     };
     const table = [
       ['measure', 'count', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms'],
@@ -149,6 +243,11 @@ async function main(): Promise<void> {
     process.stdout.write(
       `burst: last of ${rack.receivedNotifications}/${rack.expectedNotifications} tenant notifications (${rack.tenantsNotified} tenants) after ${rack.lastNotificationMs} ms, ${rack.notificationsPerSecond} notifications/s\n`,
     );
+    for (const [i, r] of (vim?.runs ?? []).entries()) {
+      process.stdout.write(
+        `VIM path run ${i + 1}, ${vim?.host} with ${vim?.instances} servers: T09 first/last tenant notification ${r.t09FirstMs}/${r.t09LastMs} ms, T04 host forced down ${r.t04Ms} ms, T03 all instances ERROR ${r.t03Ms} ms\n`,
+      );
+    }
     const dir = join(PROJECT_ROOT, 'bench-results');
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);

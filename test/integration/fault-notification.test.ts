@@ -1,29 +1,13 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { connect, type MqttClient } from 'mqtt';
 import { alarmClearedNotification, alarmNotification } from '../../lib/alarms/alarm';
 import { awsClients } from '../../lib/aws/clients';
 import { config } from '../../lib/config';
 import { faultConfirmed, faultCleared } from '../../lib/faults/fault-events';
-import { localPorts } from '../../infra/local/local-env';
+import { watchBus } from '../../infra/local/bus-watcher';
 import { adminDeliveriesFor, createWorld, sleep, waitUntil, type World } from '../support/world';
 
 /** Time after the expected deliveries during which nothing more may arrive. */
 const QUIET_MS = 1500;
-
-/** Everything put on the offline bus, as its MQTT feed republishes it. */
-async function watchBus(): Promise<{
-  entries: Array<{ Source: string; DetailType: string; Detail: string }>;
-  close(): void;
-}> {
-  const entries: Array<{ Source: string; DetailType: string; Detail: string }> = [];
-  const client: MqttClient = connect(`mqtt://127.0.0.1:${localPorts().eventBridgePubSub}`);
-  await new Promise<void>((done, fail) => {
-    client.once('connect', () => client.subscribe('eventBridge', (err) => (err ? fail(err) : done())));
-    client.once('error', fail);
-  });
-  client.on('message', (_topic, payload) => entries.push(...JSON.parse(payload.toString())));
-  return { entries, close: () => client.end(true) };
-}
 
 describe('Fault to tenant notification through the local stack', () => {
   describe('a host fault', () => {

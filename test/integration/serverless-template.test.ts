@@ -17,6 +17,8 @@ function packageTemplate(stage: string): Record<string, Resource> {
         'package',
         '--stage',
         stage,
+        '--param=vimSubnetIds=subnet-0a1b,subnet-2c3d',
+        '--param=vimSecurityGroupIds=sg-0e4f',
         '--package',
         dir,
       ],
@@ -48,6 +50,7 @@ describe('The deployable template (serverless package --stage prod)', () => {
       'nfvi-doctor-prod-inventory',
       'nfvi-doctor-prod-quarantine',
       'nfvi-doctor-prod-tenants',
+      'nfvi-doctor-prod-vim-actions',
     ]);
     expect(ofType('AWS::SNS::Topic').map((r) => r.Properties.TopicName)).toEqual(['nfvi-doctor-prod-admin']);
     expect(ofType('AWS::SQS::Queue').map((r) => r.Properties.QueueName)).toEqual([
@@ -55,8 +58,11 @@ describe('The deployable template (serverless package --stage prod)', () => {
     ]);
   });
 
+  const ruleOn = (source: string) =>
+    ofType('AWS::Events::Rule').find((r) => r.Properties.EventPattern?.source?.includes(source));
+
   it('triggers the correlator from the nfvi.collector source on its own bus, kept warm', () => {
-    const [rule] = ofType('AWS::Events::Rule');
+    const rule = ruleOn('nfvi.collector');
     expect(rule?.Properties.EventPattern).toEqual({ source: ['nfvi.collector'] });
     expect(rule?.Properties.EventBusName).toEqual({ 'Fn::GetAtt': ['EventBus', 'Name'] });
     expect(ofType('AWS::Lambda::Alias')[0]?.Properties.ProvisionedConcurrencyConfig).toEqual({
@@ -64,18 +70,68 @@ describe('The deployable template (serverless package --stage prod)', () => {
     });
   });
 
-  it("gives the correlator its own role, with no wildcard action and tenant topics limited to the stage's prefix", () => {
-    const fn = resources.CorrelatorLambdaFunction as Resource;
-    expect(fn.Properties.Role).toEqual({ 'Fn::GetAtt': ['CorrelatorRole', 'Arn'] });
-    const statements = (resources.CorrelatorRole as Resource).Properties.Policies.flatMap(
-      (p: any) => p.PolicyDocument.Statement,
+  it('triggers the VIM adapter from FaultConfirmed and FaultCleared, and retries pending VIM work every minute', () => {
+    expect(ruleOn('nfvi.correlator')?.Properties.EventPattern).toEqual({
+      source: ['nfvi.correlator'],
+      'detail-type': ['FaultConfirmed', 'FaultCleared'],
+    });
+    const schedules = ofType('AWS::Events::Rule')
+      .map((r) => r.Properties.ScheduleExpression)
+      .filter(Boolean);
+    expect(schedules.sort()).toEqual(['rate(1 minute)', 'rate(5 minutes)']);
+  });
+
+  it('binds the functions that talk to OpenStack to the stage VPC, and only those', () => {
+    const vpcBound = Object.entries(resources)
+      .filter(([, r]) => r.Type === 'AWS::Lambda::Function' && r.Properties.VpcConfig)
+      .map(([name]) => name)
+      .sort();
+    expect(vpcBound).toEqual([
+      'InventorySyncLambdaFunction',
+      'KeystoneAuthorizerLambdaFunction',
+      'VimAdapterLambdaFunction',
+      'VimRetryLambdaFunction',
+    ]);
+    expect((resources.VimAdapterLambdaFunction as Resource).Properties.VpcConfig).toEqual({
+      SubnetIds: { 'Fn::Split': [',', 'subnet-0a1b,subnet-2c3d'] },
+      SecurityGroupIds: { 'Fn::Split': [',', 'sg-0e4f'] },
+    });
+  });
+
+  it('gives every function a role of its own kind, with no wildcard action or resource', () => {
+    const functions = ofType('AWS::Lambda::Function');
+    for (const fn of functions) expect(fn.Properties.Role['Fn::GetAtt'][0]).toMatch(/Role$/);
+    const statements = ofType('AWS::IAM::Role').flatMap((role) =>
+      (role.Properties.Policies ?? []).flatMap((p: any) => p.PolicyDocument.Statement),
     );
+    expect(statements.length).toBeGreaterThan(10);
     for (const s of statements) {
       expect([s.Action].flat().every((a: string) => !a.includes('*'))).toBe(true);
       expect(s.Resource).not.toBe('*');
     }
-    const snsCreate = statements.find((s: any) => [s.Action].flat().includes('sns:CreateTopic'));
-    expect(snsCreate.Resource['Fn::Sub']).toMatch(/:nfvi-doctor-prod-tenant-\*$/);
+    const tenantTopics = statements.filter((s: any) => [s.Action].flat().includes('sns:CreateTopic'));
+    for (const s of tenantTopics) expect(s.Resource['Fn::Sub']).toMatch(/:nfvi-doctor-prod-tenant-\*$/);
+  });
+
+  it('reads the VIM credentials from SSM at run time and keeps them out of the template', () => {
+    const env = (resources.VimAdapterLambdaFunction as Resource).Properties.Environment.Variables;
+    expect(env.NFVI_VIM_CREDENTIALS_PARAMETER).toBe('/nfvi-doctor/prod/vim-credentials');
+    const ssm = ofType('AWS::IAM::Role')
+      .flatMap((role) => (role.Properties.Policies ?? []).flatMap((p: any) => p.PolicyDocument.Statement))
+      .filter((s: any) => s.Action === 'ssm:GetParameter');
+    for (const s of ssm) expect(s.Resource['Fn::Sub']).toMatch(/:parameter\/nfvi-doctor\/prod\/vim-credentials$/);
+  });
+
+  it('puts the API routes behind the Keystone authorizer', () => {
+    const methods = ofType('AWS::ApiGateway::Method');
+    expect(methods.length).toBe(2);
+    for (const m of methods) {
+      expect(m.Properties.AuthorizationType).toBe('CUSTOM');
+      expect(m.Properties.AuthorizerId).toEqual({ Ref: 'KeystoneAuthorizerApiGatewayAuthorizer' });
+    }
+    expect(ofType('AWS::ApiGateway::Authorizer')[0]?.Properties.IdentitySource).toBe(
+      'method.request.header.X-Auth-Token',
+    );
   });
 
   it('holds no credentials in the template', () => {

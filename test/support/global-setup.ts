@@ -1,15 +1,24 @@
 import { destroyAwsClients } from '../../lib/aws/clients';
 import { createAdminTopic } from '../../infra/local/bootstrap';
 import { useLocalEnvironment } from '../../infra/local/local-env';
-import { startLocalStack, type LocalStack } from '../../infra/local/stack';
+import { KEYSTONE_PORT, startOpenStack } from '../../infra/local/openstack';
+import { isListening, startLocalStack, type LocalStack } from '../../infra/local/stack';
+import { COMPUTE_HOSTS } from './openstack';
 
 declare global {
   var nfviLocalStack: LocalStack | undefined;
+  var nfviStartedOpenStack: boolean | undefined;
 }
 
-/** Starts the local stack once for all integration tests (or reuses a running one). */
+/**
+ * Starts, once for all integration tests, the local OpenStack (installed on first use) and the
+ * local stack, or reuses running ones.
+ */
 export default async function globalSetup(): Promise<void> {
   useLocalEnvironment();
+  // Keystone answering means someone else runs the cloud: leave it running afterwards.
+  globalThis.nfviStartedOpenStack = !(await isListening(KEYSTONE_PORT));
+  await startOpenStack(COMPUTE_HOSTS);
   globalThis.nfviLocalStack = await startLocalStack();
   await createAdminTopic();
   destroyAwsClients();

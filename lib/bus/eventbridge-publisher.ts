@@ -1,24 +1,27 @@
 import { PutEventsCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import type { FaultEventPublisher } from '../correlation/ports';
-import { CORRELATOR_SOURCE, type FaultEvent } from './fault-events';
 
-/** Puts FaultConfirmed / FaultCleared on the nfvi-doctor bus. */
-export class EventBridgeFaultEvents implements FaultEventPublisher {
+export interface BusEvent {
+  detailType: string;
+  detail: unknown;
+}
+
+/** Puts nfvi-doctor's own events (FaultConfirmed, VimActionsApplied, ...) on its bus, under one source. */
+export class EventBridgePublisher {
   constructor(
     private readonly client: EventBridgeClient,
     private readonly eventBusName: string,
+    private readonly source: string,
   ) {}
 
-  async emit(event: FaultEvent): Promise<void> {
+  async emit(event: BusEvent): Promise<void> {
     const { FailedEntryCount, Entries } = await this.client.send(
       new PutEventsCommand({
         Entries: [
           {
             EventBusName: this.eventBusName,
-            Source: CORRELATOR_SOURCE,
+            Source: this.source,
             DetailType: event.detailType,
             Detail: JSON.stringify(event.detail),
-            Resources: [],
           },
         ],
       }),

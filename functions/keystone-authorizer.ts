@@ -1,0 +1,45 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
+import { KeystoneAuthorizer, UnauthorizedError } from '../lib/auth/keystone-authorizer';
+import { config } from '../lib/config';
+import { logger } from '../lib/observability';
+import { vimCredentialsMiddleware, type VimContext } from '../lib/vim/credentials-middleware';
+import { vimConnection } from '../lib/vim/vim-connection';
+
+let authorizer: KeystoneAuthorizer | undefined;
+
+const header = (event: APIGatewayRequestAuthorizerEvent, name: string) =>
+  Object.entries(event.headers ?? {}).find(([key]) => key.toLowerCase() === name.toLowerCase())?.[1] ?? undefined;
+
+/** Every route of the API, so that API Gateway may cache the decision per token across routes. */
+const allRoutes = (methodArn: string) => methodArn.split('/').slice(0, 2).join('/') + '/*';
+
+/** API Gateway REQUEST authorizer: X-Auth-Token checked against Keystone; yields project id and roles. */
+export const handler = middy<APIGatewayRequestAuthorizerEvent, APIGatewayAuthorizerResult, Error, VimContext>()
+  .use(injectLambdaContext(logger))
+  .use(vimCredentialsMiddleware(config().vim))
+  .handler(async (event, context) => {
+    authorizer ??= new KeystoneAuthorizer(vimConnection(context.vimCredentials, config().vim).keystone);
+    try {
+      const caller = await authorizer.authenticate(header(event, 'X-Auth-Token'));
+      return {
+        principalId: caller.userId,
+        policyDocument: {
+          Version: '2012-10-17',
+          Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: allRoutes(event.methodArn) }],
+        },
+        context: {
+          userId: caller.userId,
+          projectId: caller.projectId,
+          roles: caller.roles.join(','),
+          isAdmin: String(caller.isAdmin),
+        },
+      };
+    } catch (error) {
+      if (!(error instanceof UnauthorizedError)) throw error;
+      logger.info('token refused', { reason: error.message });
+      // API Gateway answers 401 for exactly this error message.
+      throw new Error('Unauthorized');
+    }
+  });

@@ -1,0 +1,89 @@
+import { KeystoneSession } from '../../lib/vim/keystone';
+import { NovaClient, type Server } from '../../lib/vim/nova';
+import { adminCredentials, type OpenStackEnv } from './openstack';
+import { localPorts } from './local-env';
+
+/**
+ * The local OpenStack as the demo, the tests and the benchmark use it: the admin scoped to a
+ * project boots servers that project owns, pinned to a fake host.
+ */
+export class LocalCloud {
+  private readonly novas = new Map<string, NovaClient>();
+
+  constructor(readonly env: OpenStackEnv) {}
+
+  /** Nova as the admin, scoped to a project (its servers belong to that project). */
+  nova(projectName = this.env.admin.projectName): NovaClient {
+    let nova = this.novas.get(projectName);
+    if (!nova) {
+      nova = new NovaClient(new KeystoneSession(adminCredentials(this.env, projectName)));
+      this.novas.set(projectName, nova);
+    }
+    return nova;
+  }
+
+  projectId(projectName: string): string {
+    const project = this.env.projects[projectName];
+    if (!project) throw new Error(`the local cloud has no project ${projectName}`);
+    return project.id;
+  }
+
+  /** A token of a project's member user (not an admin). */
+  memberToken(projectName: string): Promise<string> {
+    const project = this.env.projects[projectName];
+    if (!project) throw new Error(`the local cloud has no project ${projectName}`);
+    return new KeystoneSession({
+      kind: 'password',
+      authUrl: this.env.authUrl,
+      username: project.username,
+      password: project.password,
+      userDomainName: 'Default',
+      projectName,
+      projectDomainName: 'Default',
+    }).token();
+  }
+
+  adminToken(): Promise<string> {
+    return new KeystoneSession(adminCredentials(this.env)).token();
+  }
+
+  /** Boots `count` servers of a project on a host and waits until they are ACTIVE. */
+  async boot(projectName: string, host: string, names: string[]): Promise<Server[]> {
+    const nova = this.nova(projectName);
+    const ids = await Promise.all(
+      names.map((name) => nova.createServer({ name, imageRef: this.env.imageId, flavorRef: this.env.flavorId, host })),
+    );
+    return Promise.all(ids.map((id) => nova.waitForStatus(id, 'ACTIVE')));
+  }
+
+  async deleteAll(servers: { id: string }[]): Promise<void> {
+    await Promise.all(servers.map((s) => this.nova().deleteServer(s.id)));
+  }
+
+  /** The host's nova-compute service as Nova reports it. */
+  async computeService(host: string) {
+    const [service] = await this.nova().listServices({ host, binary: 'nova-compute' });
+    if (!service) throw new Error(`no nova-compute on ${host}`);
+    return service;
+  }
+}
+
+/** Calls an nfvi-doctor HTTP API of the local stack (serverless-offline's API Gateway). */
+export async function callApi(
+  method: 'GET' | 'POST',
+  path: string,
+  token?: string,
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  const response = await fetch(`http://127.0.0.1:${localPorts().http}${path}`, {
+    method,
+    headers: token ? { 'X-Auth-Token': token } : {},
+  });
+  const text = await response.text();
+  let body: Record<string, unknown>;
+  try {
+    body = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    body = { text };
+  }
+  return { status: response.status, body };
+}

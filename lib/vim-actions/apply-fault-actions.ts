@@ -1,0 +1,110 @@
+import { faultCleared, faultConfirmed } from '../faults/fault-events';
+import { planHost } from './fault-action';
+import type { FaultActionStore, MaintenanceReader, VimActionReports, VimActions } from './ports';
+
+export const VIM_ADAPTER_SOURCE = 'nfvi.vim-adapter';
+
+export interface VimAdapterDeps {
+  store: FaultActionStore;
+  maintenance: MaintenanceReader;
+  vim: VimActions;
+  reports: VimActionReports;
+  clock: () => Date;
+}
+
+export interface HostOutcome {
+  host: string;
+  outcome: 'applied' | 'maintenance' | 'nothing-to-do' | 'pending';
+  forcedDown?: boolean;
+  /** Doctor's profiler points: T04 host marked down, T03 instances marked error. */
+  forcedDownAt?: string;
+  instancesErroredAt?: string;
+  resetToError: number;
+  error?: string;
+}
+
+export type FaultEventOutcome =
+  | { outcome: 'rejected'; reason: string }
+  | { outcome: 'no-vim-action' | 'duplicate' }
+  | HostOutcome;
+
+/**
+ * Applies a FaultConfirmed / FaultCleared to the VIM. Primary course:
+ * 1. read the event (a malformed one is rejected, not retried);
+ * 2. record the fault's new state for its host, unless this transition was seen already;
+ * 3. plan the host's actions from all its faults and apply them: force-down first, then the
+ *    instances to error in parallel, then port data plane status;
+ * 4. mark the transitions applied and report them on the bus (VimActionsApplied); if the VIM
+ *    failed, mark them pending for the scheduled retry.
+ * A VIM failure is not thrown: the scheduled retry completes the work, and nothing here delays
+ * the tenant notifications, which the correlator sent already.
+ */
+export async function applyFaultEvent(
+  event: { 'detail-type': string; detail: unknown },
+  deps: VimAdapterDeps,
+): Promise<FaultEventOutcome> {
+  const confirmed = event['detail-type'] === 'FaultConfirmed';
+  const parsed = (confirmed ? faultConfirmed : faultCleared).safeParse(event.detail);
+  if (!parsed.success || !['FaultConfirmed', 'FaultCleared'].includes(event['detail-type'])) {
+    return {
+      outcome: 'rejected',
+      reason: parsed.success ? `unknown detail-type ${event['detail-type']}` : parsed.error.message,
+    };
+  }
+  const fault = parsed.data;
+  if (fault.impact === 'degraded') return { outcome: 'no-vim-action' };
+  const recorded = await deps.store.record({
+    host: fault.host,
+    faultKey: fault.faultKey,
+    impact: fault.impact,
+    active: confirmed,
+    transitionSeq: fault.transitionSeq,
+    instances: fault.instances.map((i) => i.id),
+  });
+  if (recorded === 'not-newer') return { outcome: 'duplicate' };
+  return reconcileHost(fault.host, deps);
+}
+
+/** The scheduled retry: completes every host whose VIM actions are pending. */
+export async function retryPending(deps: VimAdapterDeps): Promise<HostOutcome[]> {
+  const hosts = await deps.store.pendingHosts();
+  return Promise.all(hosts.map((host) => reconcileHost(host, deps)));
+}
+
+export async function reconcileHost(host: string, deps: VimAdapterDeps): Promise<HostOutcome> {
+  const [actions, inMaintenance] = await Promise.all([deps.store.ofHost(host), deps.maintenance.inMaintenance(host)]);
+  const plan = planHost(host, actions, inMaintenance);
+  if (plan.completes.length === 0) return { host, outcome: 'nothing-to-do', resetToError: 0 };
+  const outcome: HostOutcome = {
+    host,
+    outcome: inMaintenance ? 'maintenance' : 'applied',
+    resetToError: plan.resetToError.length,
+  };
+  try {
+    if (plan.forceDown !== undefined) {
+      await deps.vim.forceDown(host, plan.forceDown);
+      outcome.forcedDown = plan.forceDown;
+      outcome.forcedDownAt = deps.clock().toISOString();
+    }
+    if (plan.resetToError.length > 0) {
+      const { failed } = await deps.vim.resetToError(plan.resetToError);
+      if (failed.length > 0) throw new Error(`${failed.length} instances not set to error: ${failed[0]?.error}`);
+      outcome.instancesErroredAt = deps.clock().toISOString();
+    }
+    for (const change of plan.dataPlane) await deps.vim.setDataPlaneStatus(change.instances, change.status);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    await deps.store.markPending(
+      host,
+      plan.completes.map((c) => c.faultKey),
+      reason,
+      deps.clock(),
+    );
+    return { ...outcome, outcome: 'pending', error: reason };
+  }
+  // Reported before it is marked applied: if the report fails, the redelivered event applies
+  // (idempotently) and reports again instead of being taken for a duplicate.
+  await deps.reports.emit({ detailType: 'VimActionsApplied', detail: outcome });
+  await deps.store.markApplied(host, plan.completes, deps.clock());
+  return outcome;
+}

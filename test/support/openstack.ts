@@ -1,0 +1,18 @@
+import { readFileSync } from 'node:fs';
+import { LocalCloud } from '../../infra/local/local-cloud';
+import { openStackEnv } from '../../infra/local/openstack';
+
+/** The local OpenStack that the global setup started (tests that need a VIM use it). */
+export function localCloud(): LocalCloud {
+  return new LocalCloud(
+    openStackEnv.parse(JSON.parse(readFileSync('/var/lib/nfvi-doctor-openstack/env.json', 'utf8'))),
+  );
+}
+
+/** Fake compute hosts reserved for each test file, so files running in parallel never share a host. */
+export const HOSTS = {
+  vimAdapter: { fault: 'fake-host-1', unreachable: 'fake-host-2', maintenance: 'fake-host-3' },
+  client: { source: 'fake-host-4', target: 'fake-host-5' },
+} as const;
+
+export const COMPUTE_HOSTS = 5;
