@@ -1,7 +1,10 @@
+import { mapSettled } from '../../lib/vim/concurrency';
 import { KeystoneSession } from '../../lib/vim/keystone';
 import { NovaClient, type Server } from '../../lib/vim/nova';
 import { adminCredentials, type OpenStackEnv } from './openstack';
 import { localPorts } from './local-env';
+
+const BOOT_CONCURRENCY = 4;
 
 /**
  * The local OpenStack as the demo, the tests and the benchmark use it: the admin scoped to a
@@ -47,13 +50,19 @@ export class LocalCloud {
     return new KeystoneSession(adminCredentials(this.env)).token();
   }
 
-  /** Boots `count` servers of a project on a host and waits until they are ACTIVE. */
+  /**
+   * Boots servers of a project on a host and waits until they are ACTIVE, a few at a time: the
+   * local nova-api has one worker, and a burst of boots makes its answers time out.
+   */
   async boot(projectName: string, host: string, names: string[]): Promise<Server[]> {
     const nova = this.nova(projectName);
-    const ids = await Promise.all(
-      names.map((name) => nova.createServer({ name, imageRef: this.env.imageId, flavorRef: this.env.flavorId, host })),
-    );
-    return Promise.all(ids.map((id) => nova.waitForStatus(id, 'ACTIVE')));
+    const results = await mapSettled(names, BOOT_CONCURRENCY, async (name) => {
+      const id = await nova.createServer({ name, imageRef: this.env.imageId, flavorRef: this.env.flavorId, host });
+      return nova.waitForStatus(id, 'ACTIVE');
+    });
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    return results.map((r) => (r as PromiseFulfilledResult<Server>).value);
   }
 
   async deleteAll(servers: { id: string }[]): Promise<void> {

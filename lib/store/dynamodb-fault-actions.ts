@@ -81,16 +81,41 @@ export class DynamoDbFaultActions implements FaultActionStore {
     );
   }
 
-  async markPending(host: string, faultKeys: string[], error: string, at: Date): Promise<void> {
+  markPending(host: string, faultKeys: string[], error: string, at: Date): Promise<void> {
+    return this.noteAttempt(
+      host,
+      faultKeys,
+      error,
+      at,
+      'pending = :pending, pendingSince = if_not_exists(pendingSince, :at)',
+      {
+        ':pending': PENDING,
+      },
+    );
+  }
+
+  markFailed(host: string, faultKeys: string[], error: string, at: Date): Promise<void> {
+    return this.noteAttempt(host, faultKeys, error, at, 'failedAt = :at', {}, ' REMOVE pending, pendingSince');
+  }
+
+  /** Records a failed attempt (its error, one more attempt) and what it means for the retry. */
+  private async noteAttempt(
+    host: string,
+    faultKeys: string[],
+    error: string,
+    at: Date,
+    set: string,
+    values: Record<string, unknown>,
+    remove = '',
+  ): Promise<void> {
     await Promise.all(
       faultKeys.map((faultKey) =>
         this.client.send(
           new UpdateCommand({
             TableName: this.tableName,
             Key: { host, faultKey },
-            UpdateExpression:
-              'SET pending = :pending, pendingSince = if_not_exists(pendingSince, :at), lastError = :error, attempts = attempts + :one',
-            ExpressionAttributeValues: { ':pending': PENDING, ':at': at.toISOString(), ':error': error, ':one': 1 },
+            UpdateExpression: `SET ${set}, lastError = :error, attempts = attempts + :one${remove}`,
+            ExpressionAttributeValues: { ...values, ':at': at.toISOString(), ':error': error, ':one': 1 },
           }),
         ),
       ),

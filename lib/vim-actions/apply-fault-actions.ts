@@ -1,5 +1,6 @@
 import { faultCleared, faultConfirmed } from '../faults/fault-events';
 import { planHost } from './fault-action';
+import { VimError } from '../vim/vim-error';
 import type { FaultActionStore, MaintenanceReader, VimActionReports, VimActions } from './ports';
 
 export const VIM_ADAPTER_SOURCE = 'nfvi.vim-adapter';
@@ -14,7 +15,7 @@ export interface VimAdapterDeps {
 
 export interface HostOutcome {
   host: string;
-  outcome: 'applied' | 'maintenance' | 'nothing-to-do' | 'pending';
+  outcome: 'applied' | 'maintenance' | 'nothing-to-do' | 'pending' | 'failed';
   forcedDown?: boolean;
   /** Doctor's profiler points: T04 host marked down, T03 instances marked error. */
   forcedDownAt?: string;
@@ -35,7 +36,8 @@ export type FaultEventOutcome =
  * 3. plan the host's actions from all its faults and apply them: force-down first, then the
  *    instances to error in parallel, then port data plane status;
  * 4. mark the transitions applied and report them on the bus (VimActionsApplied); if the VIM
- *    failed, mark them pending for the scheduled retry.
+ *    did not answer, mark them pending for the scheduled retry; if it refused, mark them failed
+ *    with its message (the next event of the host tries again).
  * A VIM failure is not thrown: the scheduled retry completes the work, and nothing here delays
  * the tenant notifications, which the correlator sent already.
  */
@@ -88,18 +90,19 @@ export async function reconcileHost(host: string, deps: VimAdapterDeps): Promise
     }
     if (plan.resetToError.length > 0) {
       const { failed } = await deps.vim.resetToError(plan.resetToError);
-      if (failed.length > 0) throw new Error(`${failed.length} instances not set to error: ${failed[0]?.error}`);
+      if (failed.length > 0) throw failed[0]?.error;
       outcome.instancesErroredAt = deps.clock().toISOString();
     }
     for (const change of plan.dataPlane) await deps.vim.setDataPlaneStatus(change.instances, change.status);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    await deps.store.markPending(
-      host,
-      plan.completes.map((c) => c.faultKey),
-      reason,
-      deps.clock(),
-    );
+    const faultKeys = plan.completes.map((c) => c.faultKey);
+    // A refusal (4xx: e.g. a host Nova does not know) will not change by retrying on a schedule.
+    if (error instanceof VimError && !error.transient) {
+      await deps.store.markFailed(host, faultKeys, reason, deps.clock());
+      return { ...outcome, outcome: 'failed', error: reason };
+    }
+    await deps.store.markPending(host, faultKeys, reason, deps.clock());
     return { ...outcome, outcome: 'pending', error: reason };
   }
   // Reported before it is marked applied: if the report fails, the redelivered event applies

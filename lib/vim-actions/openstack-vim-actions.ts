@@ -17,10 +17,7 @@ export class OpenStackVimActions implements VimActions {
   async resetToError(instanceIds: string[]) {
     const failures = await this.nova.resetStateAll(instanceIds, 'error');
     // An instance deleted meanwhile needs no reset.
-    const failed = failures.filter((f) => !(f.error instanceof VimError && f.error.status === 404));
-    return {
-      failed: failed.map((f) => ({ id: f.id, error: f.error instanceof Error ? f.error.message : String(f.error) })),
-    };
+    return { failed: failures.filter((f) => !(f.error instanceof VimError && f.error.status === 404)) };
   }
 
   async setDataPlaneStatus(instanceIds: string[], status: 'ACTIVE' | 'DOWN'): Promise<void> {

@@ -6,6 +6,8 @@ export interface FaultActionStore {
   ofHost(host: string): Promise<FaultAction[]>;
   markApplied(host: string, completes: { faultKey: string; transitionSeq: number }[], at: Date): Promise<void>;
   markPending(host: string, faultKeys: string[], error: string, at: Date): Promise<void>;
+  /** The VIM refused: keep its message for operators; no scheduled retry. */
+  markFailed(host: string, faultKeys: string[], error: string, at: Date): Promise<void>;
   /** Hosts with a transition whose VIM actions have not completed. */
   pendingHosts(): Promise<string[]>;
 }
@@ -17,8 +19,8 @@ export interface MaintenanceReader {
 /** What the VIM adapter asks of the VIM (OpenStack: Nova and Neutron). */
 export interface VimActions {
   forceDown(host: string, forcedDown: boolean): Promise<void>;
-  /** Returns the instances it could not reset. */
-  resetToError(instanceIds: string[]): Promise<{ failed: { id: string; error: string }[] }>;
+  /** Returns the instances it could not reset, with the VIM's error. */
+  resetToError(instanceIds: string[]): Promise<{ failed: { id: string; error: unknown }[] }>;
   setDataPlaneStatus(instanceIds: string[], status: 'ACTIVE' | 'DOWN'): Promise<void>;
 }
 

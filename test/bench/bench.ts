@@ -209,10 +209,14 @@ async function main(): Promise<void> {
       `latency: ${LATENCY_FAULTS} host faults, one at a time (after ${WARMUP_FAULTS} warm-up faults) ...\n`,
     );
     const lat = await latency(subscriber, injector);
+    process.stdout.write(`  p50 ${lat.p50} ms, p95 ${lat.p95} ms, p99 ${lat.p99} ms\n`);
     process.stdout.write(
       `burst: ${BURST.hosts} hosts x ${BURST.instancesPerHost} instances over ${BURST.tenants} tenants at once ...\n`,
     );
     const rack = await burst(subscriber, injector);
+    process.stdout.write(`  last of ${rack.receivedNotifications} notifications after ${rack.lastNotificationMs} ms\n`);
+    if (process.env.NFVI_VIM !== 'none')
+      process.stdout.write(`VIM path: ${VIM_INSTANCES} servers on a fake host, ${VIM_RUNS} runs ...\n`);
     const vim = process.env.NFVI_VIM === 'none' ? undefined : await vimPath(subscriber, injector);
     await subscriber.close();
 

@@ -4,6 +4,7 @@ import type { FaultRecord } from '../../lib/alarms/fault-record';
 import { awsClients } from '../../lib/aws/clients';
 import { config } from '../../lib/config';
 import { ConcurrentUpdateError } from '../../lib/correlation/ports';
+import { DynamoDbFaultActions } from '../../lib/store/dynamodb-fault-actions';
 import { DynamoDbFaultStore } from '../../lib/store/dynamodb-fault-store';
 import { DynamoDbInventory } from '../../lib/store/dynamodb-inventory';
 import { TenantTopics } from '../../lib/tenants/tenant-topics';
@@ -105,5 +106,42 @@ describe('TenantTopics (DynamoDB Local + offline SNS)', () => {
       tenantId,
     ]);
     expect(second.get(tenantId)).toBe(first.get(tenantId));
+  });
+});
+
+describe('DynamoDbFaultActions (DynamoDB Local)', () => {
+  const store = () => new DynamoDbFaultActions(awsClients().dynamo, config().vim.actionsTable as string);
+  const action = (host: string, transitionSeq: number) => ({
+    host,
+    faultKey: 'link:eno1',
+    impact: 'host' as const,
+    active: true,
+    transitionSeq,
+    instances: ['vm-1'],
+  });
+
+  it('records a newer transition of a fault and refuses an older or equal one', async () => {
+    const host = unique('host');
+    expect(await store().record(action(host, 2))).toBe('recorded');
+    expect(await store().record(action(host, 2))).toBe('not-newer');
+    expect(await store().record(action(host, 1))).toBe('not-newer');
+    expect(await store().ofHost(host)).toEqual([
+      expect.objectContaining({ transitionSeq: 2, appliedSeq: 0, attempts: 0 }),
+    ]);
+  });
+
+  it('lists a pending host for the retry until it is applied, and not at all once the VIM refused', async () => {
+    const [pending, refused] = [unique('host'), unique('host')];
+    await store().record(action(pending, 1));
+    await store().record(action(refused, 1));
+    await store().markPending(pending, ['link:eno1'], 'no answer', new Date());
+    await store().markPending(refused, ['link:eno1'], 'no answer', new Date());
+    await store().markFailed(refused, ['link:eno1'], 'no nova-compute service', new Date());
+    const hosts = await store().pendingHosts();
+    expect(hosts).toContain(pending);
+    expect(hosts).not.toContain(refused);
+    expect((await store().ofHost(refused))[0]).toMatchObject({ lastError: 'no nova-compute service', attempts: 2 });
+    await store().markApplied(pending, [{ faultKey: 'link:eno1', transitionSeq: 1 }], new Date());
+    expect(await store().pendingHosts()).not.toContain(pending);
   });
 });

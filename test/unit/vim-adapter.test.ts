@@ -1,3 +1,4 @@
+import { VimError } from '../../lib/vim/vim-error';
 import { applyFaultEvent, retryPending } from '../../lib/vim-actions/apply-fault-actions';
 import {
   HOST,
@@ -176,6 +177,22 @@ describe('Use case: apply a fault event to the VIM', () => {
         attempts: 1,
       });
       expect(await store.pendingHosts()).toEqual([HOST]);
+      expect(reports.emitted).toEqual([]);
+    });
+
+    it('records a refusal of the VIM (a host Nova does not know) as failed, with its message, and schedules no retry', async () => {
+      // Prepare
+      const { deps, vim, store, reports } = vimAdapter();
+      const refusal = new VimError('compute', 'GET', '/os-services', 404, `no nova-compute service on host ${HOST}`);
+      vim.failWith('forceDown', refusal);
+
+      // Act
+      const result = await applyFaultEvent(faultConfirmedEvent(), deps);
+
+      // Assess
+      expect(result).toMatchObject({ outcome: 'failed', error: refusal.message });
+      expect(store.get(HOST, 'link:eno1')).toMatchObject({ appliedSeq: 0, pending: false, lastError: refusal.message });
+      expect(await store.pendingHosts()).toEqual([]);
       expect(reports.emitted).toEqual([]);
     });
 

@@ -128,6 +128,16 @@ export class InMemoryFaultActionStore implements FaultActionStore {
     }
   }
 
+  async markFailed(host: string, faultKeys: string[], error: string): Promise<void> {
+    for (const faultKey of faultKeys) {
+      const stored = this.items.get(key(host, faultKey));
+      if (!stored) continue;
+      stored.pending = false;
+      stored.lastError = error;
+      stored.attempts += 1;
+    }
+  }
+
   async pendingHosts(): Promise<string[]> {
     return [...new Set([...this.items.values()].filter((a) => a.pending).map((a) => a.host))];
   }
@@ -150,10 +160,11 @@ export type VimCall =
 /** Records every call in order; `failWith` makes an action fail with the VIM's message until `heal`. */
 export class RecordingVim implements VimActions {
   readonly calls: VimCall[] = [];
-  private readonly failures = new Map<VimCall['action'], string>();
+  private readonly failures = new Map<VimCall['action'], string | Error>();
 
-  failWith(action: VimCall['action'], message: string): void {
-    this.failures.set(action, message);
+  /** A message fails as a plain (transient) error; pass a VimError for a refusal. */
+  failWith(action: VimCall['action'], failure: string | Error): void {
+    this.failures.set(action, failure);
   }
 
   heal(): void {
@@ -164,7 +175,7 @@ export class RecordingVim implements VimActions {
     this.answer({ action: 'forceDown', host, forcedDown });
   }
 
-  async resetToError(instanceIds: string[]): Promise<{ failed: { id: string; error: string }[] }> {
+  async resetToError(instanceIds: string[]): Promise<{ failed: { id: string; error: unknown }[] }> {
     this.answer({ action: 'resetToError', instanceIds });
     return { failed: [] };
   }
@@ -176,7 +187,7 @@ export class RecordingVim implements VimActions {
   private answer(call: VimCall): void {
     this.calls.push(call);
     const failure = this.failures.get(call.action);
-    if (failure !== undefined) throw new Error(failure);
+    if (failure !== undefined) throw failure instanceof Error ? failure : new Error(failure);
   }
 }
 
