@@ -31,6 +31,8 @@ interface Scenario {
   expected: number;
   /** Prints what the VIM reports after the fault, and after the recovery. */
   showVim?: (phase: 'fault' | 'recovery', sentAt: number) => Promise<void>;
+  /** Removes what the demo created in the VIM. */
+  cleanup?: () => Promise<void>;
 }
 
 let stack: LocalStack | undefined;
@@ -115,7 +117,7 @@ async function openStackScenario(cloud: LocalCloud): Promise<Scenario> {
       say(`Nova: nova-compute on ${host} forced_down=false again ${up ?? '?'} ms after the recovery event`);
     }
   };
-  return { host, tenant, other, topics, expected: onHost.length, showVim };
+  return { host, tenant, other, topics, expected: onHost.length, showVim, cleanup: () => cloud.deleteAll(servers) };
 }
 
 function describeDelivery(m: ReceivedMessage, sentAt: number): string {
@@ -206,6 +208,7 @@ Ctrl-C stops everything this command started.`);
   const shutdown = async () => {
     say('\nstopping ...');
     await consumer.close().catch(() => undefined);
+    await scenario.cleanup?.().catch(() => undefined);
     await running.stop();
     if (openStackStarted) await openstackScript('stop');
     process.exit(0);
