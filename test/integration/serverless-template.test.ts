@@ -9,6 +9,7 @@ type Resource = { Type: string; Properties: Record<string, any> };
 /** The CloudFormation template `serverless deploy --stage prod` would deploy. */
 function packageTemplate(stage: string): Record<string, Resource> {
   const dir = mkdtempSync(join(tmpdir(), 'nfvi-package-'));
+  const workFolder = `.esbuild-package-${process.pid}`;
   try {
     execFileSync(
       process.execPath,
@@ -22,11 +23,17 @@ function packageTemplate(stage: string): Record<string, Resource> {
         '--package',
         dir,
       ],
-      { cwd: PROJECT_ROOT, stdio: 'pipe', env: { ...process.env, SLS_TELEMETRY_DISABLED: '1' } },
+      {
+        cwd: PROJECT_ROOT,
+        stdio: 'pipe',
+        // A build folder of its own: the local stack's offline build keeps serving the other tests.
+        env: { ...process.env, SLS_TELEMETRY_DISABLED: '1', NFVI_ESBUILD_WORK_FOLDER: workFolder },
+      },
     );
     return JSON.parse(readFileSync(join(dir, 'cloudformation-template-update-stack.json'), 'utf8')).Resources;
   } finally {
     rmSync(dir, { recursive: true, force: true });
+    rmSync(join(PROJECT_ROOT, workFolder), { recursive: true, force: true });
   }
 }
 
