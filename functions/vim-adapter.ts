@@ -17,7 +17,7 @@ export const handler = middy<{ 'detail-type': string; detail: unknown }, unknown
     if (config().vim.kind === 'none') return { outcome: 'no-vim' };
     const result = await applyFaultEvent(event, vimAdapterDeps(context.vimCredentials));
     metrics.addMetric(`vim.${result.outcome}`, MetricUnit.Count, 1);
-    if (result.outcome === 'pending' || result.outcome === 'rejected')
+    if (result.outcome === 'pending' || result.outcome === 'failed' || result.outcome === 'rejected')
       logger.warn('VIM actions not applied', { ...result });
     else logger.info('VIM actions', { ...result });
     return result;

@@ -1,12 +1,14 @@
 import { faultCleared, faultConfirmed } from '../faults/fault-events';
 import { planHost } from './fault-action';
 import { VimError } from '../vim/vim-error';
+import type { Quarantine } from '../correlation/ports';
 import type { FaultActionStore, MaintenanceReader, VimActionReports, VimActions } from './ports';
 
 export const VIM_ADAPTER_SOURCE = 'nfvi.vim-adapter';
 
 export interface VimAdapterDeps {
   store: FaultActionStore;
+  quarantine: Quarantine;
   maintenance: MaintenanceReader;
   vim: VimActions;
   reports: VimActionReports;
@@ -31,7 +33,7 @@ export type FaultEventOutcome =
 
 /**
  * Applies a FaultConfirmed / FaultCleared to the VIM. Primary course:
- * 1. read the event (a malformed one is rejected, not retried);
+ * 1. read the event (a malformed one is quarantined with the reason, not retried);
  * 2. record the fault's new state for its host, unless this transition was seen already;
  * 3. plan the host's actions from all its faults and apply them: force-down first, then the
  *    instances to error in parallel, then port data plane status;
@@ -45,13 +47,18 @@ export async function applyFaultEvent(
   event: { 'detail-type': string; detail: unknown },
   deps: VimAdapterDeps,
 ): Promise<FaultEventOutcome> {
-  const confirmed = event['detail-type'] === 'FaultConfirmed';
+  const detailType = event['detail-type'];
+  const confirmed = detailType === 'FaultConfirmed';
   const parsed = (confirmed ? faultConfirmed : faultCleared).safeParse(event.detail);
-  if (!parsed.success || !['FaultConfirmed', 'FaultCleared'].includes(event['detail-type'])) {
-    return {
-      outcome: 'rejected',
-      reason: parsed.success ? `unknown detail-type ${event['detail-type']}` : parsed.error.message,
-    };
+  if (!parsed.success || !['FaultConfirmed', 'FaultCleared'].includes(detailType)) {
+    const reason = parsed.success ? `unknown detail-type ${detailType}` : parsed.error.message;
+    await deps.quarantine.put({
+      source: 'vim-adapter',
+      reason,
+      payload: event,
+      receivedAt: deps.clock().toISOString(),
+    });
+    return { outcome: 'rejected', reason };
   }
   const fault = parsed.data;
   if (fault.impact === 'degraded') return { outcome: 'no-vim-action' };

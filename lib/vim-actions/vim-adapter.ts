@@ -1,5 +1,6 @@
 import { awsClients } from '../aws/clients';
 import { config } from '../config';
+import { DynamoDbQuarantine } from '../quarantine/dynamodb-quarantine';
 import { DynamoDbFaultActions } from '../store/dynamodb-fault-actions';
 import { DynamoDbInventory } from '../store/dynamodb-inventory';
 import { vimConnection } from '../vim/vim-connection';
@@ -15,6 +16,7 @@ export function vimAdapterDeps(credentials: unknown): VimAdapterDeps {
   const { dynamo, eventBridge } = awsClients();
   return {
     store: new DynamoDbFaultActions(dynamo, cfg.vim.actionsTable),
+    quarantine: new DynamoDbQuarantine(dynamo, cfg.quarantineTable),
     maintenance: new DynamoDbInventory(dynamo, cfg.inventoryTable),
     vim: new OpenStackVimActions(nova, neutron),
     reports: new EventBridgePublisher(eventBridge, cfg.eventBusName, VIM_ADAPTER_SOURCE),

@@ -1,7 +1,10 @@
+import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { alarmNotification } from '../../lib/alarms/alarm';
 import { awsClients } from '../../lib/aws/clients';
 import { config } from '../../lib/config';
+import { CORRELATOR_SOURCE } from '../../lib/faults/fault-events';
 import { DynamoDbFaultActions } from '../../lib/store/dynamodb-fault-actions';
 import { DynamoDbInventory } from '../../lib/store/dynamodb-inventory';
 import type { Server } from '../../lib/vim/nova';
@@ -147,6 +150,28 @@ describe('VIM adapter with a real Keystone + Nova', () => {
     expect(await statuses(servers[maintenance] ?? [])).toEqual(['ACTIVE']);
   });
 
+  it('quarantines a malformed FaultConfirmed with the reason and acts on no host', async () => {
+    const marker = `malformed-${Date.now()}`;
+    await awsClients().eventBridge.send(
+      new PutEventsCommand({
+        Entries: [
+          {
+            EventBusName: config().eventBusName,
+            Source: CORRELATOR_SOURCE,
+            DetailType: 'FaultConfirmed',
+            Detail: JSON.stringify({ faultKey: marker, impact: 'host' }),
+          },
+        ],
+      }),
+    );
+    const kept = async () => {
+      const { Items = [] } = await awsClients().dynamo.send(new ScanCommand({ TableName: config().quarantineTable }));
+      return Items.filter((item) => item.source === 'vim-adapter' && String(item.payload).includes(marker));
+    };
+    await eventually(async () => (await kept()).length === 1, 'the quarantined event');
+    expect((await kept())[0]?.reason).toMatch(/host/);
+  });
+
   it('finds, at the next inventory sync, servers created after the previous one', async () => {
     const [late] = await cloud.boot('tenant-b', fault, ['vim-late']);
     servers[fault]?.push(late as Server);
@@ -183,6 +208,12 @@ describe('Keystone token auth on the HTTP API', () => {
     ['no token', undefined],
   ])('refuses %s', async (_what, token) => {
     expect((await callApi('GET', `/v1/tenants/${tenantA}/topic`, token)).status).toBe(401);
+  });
+
+  it('answers 400, naming the problem, for a tenant id that cannot be one', async () => {
+    const answer = await callApi('GET', '/v1/tenants/not%20a%20tenant/topic', await cloud.adminToken());
+    expect(answer.status).toBe(400);
+    expect(JSON.stringify(answer.body)).toMatch(/tenantId/);
   });
 
   it("refuses a member's token on an administrators' route", async () => {

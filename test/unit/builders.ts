@@ -1,3 +1,4 @@
+import type { Quarantine, QuarantineEntry } from '../../lib/correlation/ports';
 /** Builders shared by the unit tests: collector events, signals, inventories and replayed alarm histories. */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -156,4 +157,13 @@ export function storedBy(decision: Decision): FaultRecord {
 export function hostAlarmOf(record: FaultRecord) {
   if (!record.hostAlarm) throw new Error('the record has no host alarm');
   return record.hostAlarm;
+}
+
+/** Rejected input, as a quarantine keeps it. */
+export class RecordingQuarantine implements Quarantine {
+  readonly entries: QuarantineEntry[] = [];
+  async put(entry: QuarantineEntry): Promise<string> {
+    this.entries.push(entry);
+    return `quarantine-${this.entries.length}`;
+  }
 }

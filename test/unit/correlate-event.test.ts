@@ -7,12 +7,10 @@ import {
   type FaultEventPublisher,
   type FaultStore,
   type Notifier,
-  type Quarantine,
-  type QuarantineEntry,
 } from '../../lib/correlation/ports';
 import type { FaultEvent } from '../../lib/faults/fault-events';
 import { ADMIN_PROJECT, HOST, VIM, collectorEvent, fixture, heartbeat } from './builders';
-import { linkDown, linkUp, twoTenants, unknownHost, withDetail } from './builders';
+import { RecordingQuarantine, linkDown, linkUp, twoTenants, unknownHost, withDetail } from './builders';
 
 // ---- in-memory ports ------------------------------------------------------------------------
 
@@ -83,14 +81,6 @@ class RecordingFaultEvents implements FaultEventPublisher {
   readonly emitted: FaultEvent[] = [];
   async emit(event: FaultEvent): Promise<void> {
     this.emitted.push(event);
-  }
-}
-
-class RecordingQuarantine implements Quarantine {
-  readonly entries: QuarantineEntry[] = [];
-  async put(entry: QuarantineEntry): Promise<string> {
-    this.entries.push(entry);
-    return `quarantine-${this.entries.length}`;
   }
 }
 

@@ -131,9 +131,9 @@ describe('Use case: apply a fault event to the VIM', () => {
       expect(store.items.size).toBe(0);
     });
 
-    it('rejects a malformed detail with the reason, and calls the VIM not at all', async () => {
+    it('quarantines a malformed detail with the reason, and calls the VIM not at all', async () => {
       // Prepare
-      const { deps, vim } = vimAdapter();
+      const { deps, vim, quarantine } = vimAdapter();
       const { host: _host, ...detail } = faultConfirmedEvent().detail;
 
       // Act
@@ -141,12 +141,15 @@ describe('Use case: apply a fault event to the VIM', () => {
 
       // Assess
       expect(result).toEqual({ outcome: 'rejected', reason: expect.stringMatching(/host/) });
+      expect(quarantine.entries).toEqual([
+        expect.objectContaining({ source: 'vim-adapter', reason: result.outcome === 'rejected' ? result.reason : '' }),
+      ]);
       expect(vim.calls).toEqual([]);
     });
 
-    it('rejects an event of another detail-type, naming it', async () => {
+    it('quarantines an event of another detail-type, naming it', async () => {
       // Prepare
-      const { deps, vim } = vimAdapter();
+      const { deps, vim, quarantine } = vimAdapter();
       const { detail } = faultClearedEvent();
 
       // Act
@@ -154,6 +157,7 @@ describe('Use case: apply a fault event to the VIM', () => {
 
       // Assess
       expect(result).toEqual({ outcome: 'rejected', reason: 'unknown detail-type FaultRaised' });
+      expect(quarantine.entries.map((e) => e.reason)).toEqual(['unknown detail-type FaultRaised']);
       expect(vim.calls).toEqual([]);
     });
   });

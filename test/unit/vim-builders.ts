@@ -1,3 +1,4 @@
+import { RecordingQuarantine } from './builders';
 /** Builders shared by the VIM adapter's unit tests: fault actions, bus events and in-memory ports. */
 import type { VimAdapterDeps } from '../../lib/vim-actions/apply-fault-actions';
 import type { FaultAction } from '../../lib/vim-actions/fault-action';
@@ -217,6 +218,7 @@ export interface VimAdapter {
   vim: RecordingVim;
   maintenance: FakeMaintenance;
   reports: RecordingReports;
+  quarantine: RecordingQuarantine;
   deps: VimAdapterDeps;
 }
 
@@ -225,5 +227,13 @@ export function vimAdapter(): VimAdapter {
   const vim = new RecordingVim();
   const maintenance = new FakeMaintenance();
   const reports = new RecordingReports();
-  return { store, vim, maintenance, reports, deps: { store, vim, maintenance, reports, clock: steppingClock() } };
+  const quarantine = new RecordingQuarantine();
+  return {
+    store,
+    vim,
+    maintenance,
+    reports,
+    quarantine,
+    deps: { store, quarantine, vim, maintenance, reports, clock: steppingClock() },
+  };
 }
