@@ -8,6 +8,9 @@ const environment = z.object({
   NFVI_ALARMS_TABLE: z.string().min(1),
   NFVI_TENANTS_TABLE: z.string().min(1),
   NFVI_QUARANTINE_TABLE: z.string().min(1),
+  NFVI_PEER_VOTES_TABLE: z.string().min(1),
+  NFVI_PEER_QUORUM_MIN: z.coerce.number().int().min(2).default(2),
+  NFVI_PEER_VOTE_TTL_S: z.coerce.number().positive().default(90),
   NFVI_ADMIN_TOPIC_ARN: z.string().startsWith('arn:'),
   NFVI_TOPIC_PREFIX: z.string().min(1),
   NFVI_VIM_CONNECTION_ID: z.string().min(1),
@@ -30,6 +33,8 @@ export type Config = {
   alarmsTable: string;
   tenantsTable: string;
   quarantineTable: string;
+  peerVotesTable: string;
+  quorum: { minObservers: number; voteTtlS: number };
   adminTopicArn: string;
   topicPrefix: string;
   vimConnectionId: string;
@@ -64,6 +69,8 @@ export function configFrom(env: NodeJS.ProcessEnv): Config {
     alarmsTable: e.NFVI_ALARMS_TABLE,
     tenantsTable: e.NFVI_TENANTS_TABLE,
     quarantineTable: e.NFVI_QUARANTINE_TABLE,
+    peerVotesTable: e.NFVI_PEER_VOTES_TABLE,
+    quorum: { minObservers: e.NFVI_PEER_QUORUM_MIN, voteTtlS: e.NFVI_PEER_VOTE_TTL_S },
     adminTopicArn: e.NFVI_ADMIN_TOPIC_ARN,
     topicPrefix: e.NFVI_TOPIC_PREFIX,
     vimConnectionId: e.NFVI_VIM_CONNECTION_ID,

@@ -8,6 +8,7 @@ export function stageNames(stage: string) {
     alarmsTable: `${prefix}-alarms`,
     tenantsTable: `${prefix}-tenants`,
     quarantineTable: `${prefix}-quarantine`,
+    peerVotesTable: `${prefix}-peer-votes`,
     vimActionsTable: `${prefix}-vim-actions`,
     adminTopic: `${prefix}-admin`,
   };

@@ -65,8 +65,12 @@ export class LocalCloud {
     return results.map((r) => (r as PromiseFulfilledResult<Server>).value);
   }
 
+  /** Deletes the servers a few at a time, for the same reason as `boot`. */
   async deleteAll(servers: { id: string }[]): Promise<void> {
-    await Promise.all(servers.map((s) => this.nova().deleteServer(s.id)));
+    const nova = this.nova();
+    const results = await mapSettled(servers, BOOT_CONCURRENCY, (s) => nova.deleteServer(s.id));
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 
   /** The host's nova-compute service as Nova reports it. */

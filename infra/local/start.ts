@@ -4,15 +4,21 @@
  * inventory from Nova (with VIM=none: loads the inventory file); subscribes a demo consumer
  * (an HTTP SNS subscriber) to one tenant's topic, another tenant's topic and the admin topic;
  * injects a host fault; prints what arrived, how fast, and what Nova then reports; recovers the
- * host. The stack stays up until Ctrl-C, which stops everything this command started.
+ * host. Then, as root, Doctor's fault injection: the demo hosts as network namespaces with an
+ * nfvi-collector each, and `ip link set down` inside one. The stack stays up until Ctrl-C,
+ * which stops everything this command started.
  */
+import { readFileSync } from 'node:fs';
+import { uptime } from 'node:os';
 import { awsClients } from '../../lib/aws/clients';
 import { config } from '../../lib/config';
 import { readInventoryFile } from '../../lib/inventory/inventory-file';
 import type { Server } from '../../lib/vim/nova';
 import { createAdminTopic, inventoryPath, loadInventoryFile } from './bootstrap';
 import { FaultInjector } from './fault-injector';
+import { canRunLab, runCollectorDemo } from './collector-demo';
 import { callApi, LocalCloud } from './local-cloud';
+import type { NetnsLab } from './netns-lab';
 import { useLocalEnvironment } from './local-env';
 import { OPENSTACK_LOG, openstackScript, startOpenStack } from './openstack';
 import { SnsHttpSubscriber, type ReceivedMessage } from './sns-http-subscriber';
@@ -24,6 +30,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Who the demo watches: the faulty host, a tenant with instances there, and one without. */
 interface Scenario {
   host: string;
+  /** Every host of the demo, `host` first. */
+  hosts: string[];
   tenant: string;
   other: string | undefined;
   topics: Map<string, string>;
@@ -50,6 +58,7 @@ async function fileScenario(): Promise<Scenario> {
   if (!host || !tenant) throw new Error(`the inventory has no instance on host ${host}`);
   return {
     host,
+    hosts: [host, ...inventory.hosts.map((h) => h.name).filter((name) => name !== host)].slice(0, 3),
     tenant,
     other: [...loaded.tenants.keys()].find((t) => !onHost.some((i) => i.tenantId === t)),
     topics: loaded.tenants,
@@ -117,7 +126,16 @@ async function openStackScenario(cloud: LocalCloud): Promise<Scenario> {
       say(`Nova: nova-compute on ${host} forced_down=false again ${up ?? '?'} ms after the recovery event`);
     }
   };
-  return { host, tenant, other, topics, expected: onHost.length, showVim, cleanup: () => cloud.deleteAll(servers) };
+  return {
+    host,
+    hosts: [host, standbyHost, otherHost],
+    tenant,
+    other,
+    topics,
+    expected: onHost.length,
+    showVim,
+    cleanup: () => cloud.deleteAll(servers),
+  };
 }
 
 function describeDelivery(m: ReceivedMessage, sentAt: number): string {
@@ -168,7 +186,9 @@ async function main(): Promise<void> {
 
   const injector = new FaultInjector(eventBridge, cfg.eventBusName, 'demo-collector');
   // A heartbeat first, as collectors send: it also warms the correlator, as provisioned concurrency does on AWS.
-  await injector.put([injector.event('host.heartbeat', { host, uptimeS: 86400, bootId: 'demo-boot' })]);
+  // This machine's own boot id, as the collectors started below will report it: no false reboot.
+  const bootId = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+  await injector.put([injector.event('host.heartbeat', { host, uptimeS: uptime(), bootId })]);
   await sleep(1500);
 
   say();
@@ -191,6 +211,27 @@ async function main(): Promise<void> {
   await consumer.waitFor(`tenant ${tenant}`, before + expected, 15_000);
   await scenario.showVim?.('recovery', sentAt);
   await sleep(500);
+
+  let lab: NetnsLab | undefined;
+  say();
+  if (canRunLab()) {
+    say(`Doctor's fault injection: ${scenario.hosts.join(', ')} as network namespaces, an nfvi-collector in each ...`);
+    lab = await runCollectorDemo({
+      hosts: scenario.hosts,
+      host,
+      consumer,
+      subscription: `tenant ${tenant}`,
+      expected,
+      say,
+      onInject: () => {
+        sentAt = Date.now();
+      },
+    });
+  } else {
+    say(
+      "Doctor's fault injection on network namespaces skipped: it needs root (the PutEvents above stood in for a collector).",
+    );
+  }
   if (other) say(`Tenant ${other} received ${consumer.from(`tenant ${other}`).length} notifications (isolation).`);
 
   const p = stack.ports;
@@ -208,6 +249,7 @@ Ctrl-C stops everything this command started.`);
   const shutdown = async () => {
     say('\nstopping ...');
     await consumer.close().catch(() => undefined);
+    await lab?.destroy().catch(() => undefined);
     await scenario.cleanup?.().catch(() => undefined);
     await running.stop();
     if (openStackStarted) await openstackScript('stop');

@@ -23,7 +23,7 @@ export type Decision =
   /** Store the record; with a transition, its notifications must be published. */
   | { kind: 'store'; record: FaultRecord; transition?: Transition };
 
-type ActionableSignal = Exclude<FaultSignal, { kind: 'none' }>;
+export type ActionableSignal = Exclude<FaultSignal, { kind: 'vote' }>;
 
 /** Where a new observation stands against the last one applied to the fault. */
 export function orderOf(last: Observation | undefined, next: Observation): 'new' | IgnoreReason {
@@ -47,7 +47,8 @@ export function decide(
   inventory: HostInventory,
   ctx: AlarmContext,
 ): Decision {
-  const order = orderOf(current?.lastObservation, signal.observation);
+  const ordered = signal.kind === 'boot' || signal.ordered !== false;
+  const order = ordered ? orderOf(current?.lastObservation, signal.observation) : 'new';
   if (order !== 'new') return { kind: 'ignore', reason: order };
   return signal.kind === 'boot'
     ? decideBoot(current, signal, inventory, ctx)
@@ -66,9 +67,12 @@ function decideCondition(
     const alarm = current.hostAlarm;
     const changed =
       alarm?.perceivedSeverity !== signal.fault.perceivedSeverity || alarm?.faultType !== signal.fault.faultType;
-    return changed ? update(current, signal, inventory, ctx) : observe(current, signal);
+    if (changed) return update(current, signal, inventory, ctx);
+    return signal.ordered === false ? { kind: 'ignore', reason: 'unchanged' } : observe(current, signal);
   }
   if (!signal.active && current && active) return clear(current, signal, ctx);
+  // A derived condition is re-evaluated on every vote: only its transitions are worth a write.
+  if (signal.ordered === false) return { kind: 'ignore', reason: 'unchanged' };
   return observe(current, signal);
 }
 

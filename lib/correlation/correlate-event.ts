@@ -1,20 +1,22 @@
 import { needsRepublish, type FaultRecord } from '../alarms/fault-record';
-import { decide, type AlarmContext, type IgnoreReason } from '../alarms/lifecycle';
+import { decide, type ActionableSignal, type AlarmContext, type IgnoreReason } from '../alarms/lifecycle';
 import { deliveriesOf } from '../alarms/notifications';
 import { faultEventOf } from '../faults/fault-events';
 import { faultSignalOf } from '../faults/fault-signal';
 import type { HostInventory } from '../inventory/inventory';
 import { parseCollectorEvent } from '../southbound/collector-events';
+import { quorumOf, quorumSignal, type PeerVote, type QuorumSettings } from './peer-quorum';
 import {
   ConcurrentUpdateError,
   type FaultEventPublisher,
   type FaultStore,
   type InventoryReader,
   type Notifier,
+  type PeerVoteStore,
   type Quarantine,
 } from './ports';
 
-export type CorrelatorSettings = Omit<AlarmContext, 'now'>;
+export type CorrelatorSettings = Omit<AlarmContext, 'now'> & { quorum: QuorumSettings };
 
 export interface CorrelatorDeps {
   faults: FaultStore;
@@ -22,13 +24,14 @@ export interface CorrelatorDeps {
   notifier: Notifier;
   faultEvents: FaultEventPublisher;
   quarantine: Quarantine;
+  peerVotes: PeerVoteStore;
   settings: CorrelatorSettings;
   clock: () => Date;
 }
 
 export type CorrelationOutcome =
   | { outcome: 'quarantined'; reason: string; quarantineId: string }
-  | { outcome: 'no-fault'; reason: string }
+  | { outcome: 'vote-ignored'; reason: 'duplicate' | 'stale' }
   | { outcome: 'ignored'; reason: IgnoreReason; republished: number }
   | { outcome: 'recorded'; republished: number }
   | { outcome: 'RAISED' | 'UPDATED' | 'CLEARED'; notifications: number; republished: number };
@@ -39,7 +42,8 @@ const NO_INVENTORY: HostInventory = { known: true, instances: [] };
 /**
  * Correlates one southbound event. Primary course:
  * 1. validate it against the southbound contract; quarantine it with the reason if it fails;
- * 2. map it through the fault catalogue to a fault signal;
+ * 2. map it through the fault catalogue to a fault signal; a peer's vote is stored and the
+ *    host's quorum of observers re-evaluated into a host-down condition;
  * 3. read the fault's record and, when an alarm may be raised, the host's instances;
  *    finish publishing a transition whose publisher failed or ended without publishing;
  * 4. decide the alarm transition and store it with a conditional write (re-read on conflict);
@@ -62,11 +66,32 @@ export async function correlateEvent(
     return { outcome: 'quarantined', reason: parsed.reason, quarantineId };
   }
   const signal = faultSignalOf(parsed.event);
-  if (signal.kind === 'none') return { outcome: 'no-fault', reason: signal.reason };
-  const mayRaise = signal.kind === 'boot' || signal.active;
+  if (signal.kind === 'vote') {
+    const stored = await deps.peerVotes.put(signal.vote);
+    if (stored !== 'stored') return { outcome: 'vote-ignored', reason: stored };
+    return applySignal(async () => quorumSignalOf(signal.vote, deps), deps, invocation);
+  }
+  return applySignal(async () => signal, deps, invocation);
+}
 
+async function quorumSignalOf(vote: PeerVote, deps: CorrelatorDeps): Promise<ActionableSignal> {
+  const verdict = quorumOf(await deps.peerVotes.votes(vote.host), deps.clock(), deps.settings.quorum);
+  return quorumSignal(vote.host, verdict, vote);
+}
+
+/**
+ * Applies a signal to its fault's record. The signal is re-read on every attempt, because a
+ * quorum must be counted again after a concurrent writer changed the record.
+ */
+async function applySignal(
+  signalOf: () => Promise<ActionableSignal>,
+  deps: CorrelatorDeps,
+  invocation: { deadline: Date },
+): Promise<CorrelationOutcome> {
   let republished = 0;
   for (let attempt = 1; ; attempt++) {
+    const signal = await signalOf();
+    const mayRaise = signal.kind === 'boot' || signal.active;
     const [stored, inventory] = await Promise.all([
       deps.faults.get(signal.host, signal.faultKey),
       mayRaise ? deps.inventory.hostInventory(signal.host) : Promise.resolve(NO_INVENTORY),
@@ -76,7 +101,8 @@ export async function correlateEvent(
       republished += await publish(current, deps);
       current = { ...current, publishedSeq: current.transitionSeq };
     }
-    const decision = decide(current, signal, inventory, { ...deps.settings, now: deps.clock().toISOString() });
+    const { quorum: _quorum, ...alarmSettings } = deps.settings;
+    const decision = decide(current, signal, inventory, { ...alarmSettings, now: deps.clock().toISOString() });
     if (decision.kind === 'ignore') return { outcome: 'ignored', reason: decision.reason, republished };
     const record = decision.transition
       ? { ...decision.record, publishBy: invocation.deadline.toISOString() }

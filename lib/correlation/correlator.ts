@@ -6,6 +6,7 @@ import { SnsNotifier } from '../notify/sns-notifier';
 import { DynamoDbQuarantine } from '../quarantine/dynamodb-quarantine';
 import { DynamoDbFaultStore } from '../store/dynamodb-fault-store';
 import { DynamoDbInventory } from '../store/dynamodb-inventory';
+import { DynamoDbPeerVotes } from '../store/dynamodb-peer-votes';
 import { TenantTopics } from '../tenants/tenant-topics';
 import type { CorrelatorDeps } from './correlate-event';
 
@@ -23,7 +24,8 @@ export function correlatorDeps(): CorrelatorDeps {
     notifier: new SnsNotifier(sns, cfg.adminTopicArn, tenantTopics),
     faultEvents: new EventBridgePublisher(eventBridge, cfg.eventBusName, CORRELATOR_SOURCE),
     quarantine: new DynamoDbQuarantine(dynamo, cfg.quarantineTable),
-    settings: { vimConnectionId: cfg.vimConnectionId, adminProjectId: cfg.adminProjectId },
+    peerVotes: new DynamoDbPeerVotes(dynamo, cfg.peerVotesTable),
+    settings: { vimConnectionId: cfg.vimConnectionId, adminProjectId: cfg.adminProjectId, quorum: cfg.quorum },
     clock: () => new Date(),
   };
   return deps;

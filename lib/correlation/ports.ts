@@ -1,3 +1,4 @@
+import type { PeerVote } from './peer-quorum';
 import type { FaultRecord } from '../alarms/fault-record';
 import type { Delivery } from '../alarms/notifications';
 import type { FaultEvent } from '../faults/fault-events';
@@ -42,4 +43,11 @@ export interface QuarantineEntry {
 /** Where rejected input is kept, with its reason, for operators. */
 export interface Quarantine {
   put(entry: QuarantineEntry): Promise<string>;
+}
+
+/** Observers' latest votes on their peers' reachability, one per observer and host. */
+export interface PeerVoteStore {
+  /** Keeps the vote unless the observer already gave this one (duplicate) or a newer one (stale). */
+  put(vote: PeerVote): Promise<'stored' | 'duplicate' | 'stale'>;
+  votes(host: string): Promise<PeerVote[]>;
 }

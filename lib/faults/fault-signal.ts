@@ -1,4 +1,5 @@
 import type { PerceivedSeverity } from '../alarms/etsi';
+import type { PeerVote } from '../correlation/peer-quorum';
 import type { CollectorEvent, HardwareComponent, Observation } from '../southbound/collector-events';
 import { catalogueEntry, downgraded, type CatalogueEntry, type FaultType } from './catalogue';
 
@@ -6,7 +7,9 @@ import { catalogueEntry, downgraded, type CatalogueEntry, type FaultType } from 
  * What one collector event says about one fault of one host.
  * - condition: a fault that is present (active) or gone (not active)
  * - boot: the host's boot id, from which a restart is recognised
- * - none: the event carries no fault on its own (peer reachability waits for a quorum of observers)
+ * - vote: an observer's view of a peer; host-down needs a quorum of them (lib/correlation/peer-quorum)
+ * A condition is `ordered` unless it is derived from several observers' votes: then it is
+ * not one collector's sequence that orders it, and it is re-evaluated from all votes.
  */
 export type FaultSignal =
   | {
@@ -17,9 +20,10 @@ export type FaultSignal =
       fault: CatalogueEntry;
       faultDetails: string[];
       observation: Observation;
+      ordered?: false;
     }
   | { kind: 'boot'; host: string; faultKey: string; bootId: string; uptimeS: number; observation: Observation }
-  | { kind: 'none'; reason: string };
+  | { kind: 'vote'; vote: PeerVote };
 
 const hardwareFaults: Record<HardwareComponent, { critical: FaultType; warning: FaultType }> = {
   cpu: { critical: 'compute.host.cpu.error', warning: 'compute.host.cpu.error' },
@@ -110,7 +114,19 @@ export function faultSignalOf(event: CollectorEvent): FaultSignal {
         observation: observationOf(d),
       };
     }
-    case 'peer.reachability':
-      return { kind: 'none', reason: 'peer reachability is an observation: host-down needs a quorum of observers' };
+    case 'peer.reachability': {
+      const d = event.detail;
+      return {
+        kind: 'vote',
+        vote: {
+          host: d.peer,
+          observer: d.host,
+          reachable: d.reachable,
+          lossPct: d.lossPct,
+          rttMs: d.rttMs,
+          observation: observationOf(d),
+        },
+      };
+    }
   }
 }

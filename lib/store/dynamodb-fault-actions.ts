@@ -1,5 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { queryAll } from './query-all';
+import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { FaultAction } from '../vim-actions/fault-action';
 import type { FaultActionStore } from '../vim-actions/ports';
 
@@ -42,22 +43,13 @@ export class DynamoDbFaultActions implements FaultActionStore {
   }
 
   async ofHost(host: string): Promise<FaultAction[]> {
-    const items: FaultAction[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'host = :host',
-          ExpressionAttributeValues: { ':host': host },
-          ConsistentRead: true,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      items.push(...((page.Items ?? []) as FaultAction[]));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return items;
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'host = :host',
+      ExpressionAttributeValues: { ':host': host },
+      ConsistentRead: true,
+    });
+    return items as FaultAction[];
   }
 
   async markApplied(host: string, completes: { faultKey: string; transitionSeq: number }[], at: Date): Promise<void> {
@@ -123,21 +115,12 @@ export class DynamoDbFaultActions implements FaultActionStore {
   }
 
   async pendingHosts(): Promise<string[]> {
-    const hosts = new Set<string>();
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: PENDING_INDEX,
-          KeyConditionExpression: 'pending = :pending',
-          ExpressionAttributeValues: { ':pending': PENDING },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of page.Items ?? []) hosts.add(String(item.host));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return [...hosts];
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      IndexName: PENDING_INDEX,
+      KeyConditionExpression: 'pending = :pending',
+      ExpressionAttributeValues: { ':pending': PENDING },
+    });
+    return [...new Set(items.map((item) => String(item.host)))];
   }
 }

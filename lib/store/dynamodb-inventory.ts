@@ -1,11 +1,5 @@
-import {
-  BatchWriteCommand,
-  GetCommand,
-  QueryCommand,
-  UpdateCommand,
-  type DynamoDBDocumentClient,
-  type QueryCommandOutput,
-} from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { queryAll } from './query-all';
 import type { InventoryReader } from '../correlation/ports';
 import type { HostInventory, InventoryInstance } from '../inventory/inventory';
 import type { InventoryWriter } from '../inventory/load-inventory';
@@ -108,21 +102,12 @@ export class DynamoDbInventory implements InventoryReader, InventoryWriter, Main
   }
 
   private async partition(host: string): Promise<Item[]> {
-    const items: Item[] = [];
-    let startKey: QueryCommandOutput['LastEvaluatedKey'];
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: '#host = :host',
-          ExpressionAttributeNames: { '#host': 'host' },
-          ExpressionAttributeValues: { ':host': host },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      items.push(...(page.Items ?? []));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return items;
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: '#host = :host',
+      ExpressionAttributeNames: { '#host': 'host' },
+      ExpressionAttributeValues: { ':host': host },
+    });
+    return items as Item[];
   }
 }

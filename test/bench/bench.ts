@@ -5,7 +5,10 @@
  * 1. latency: one host fault at a time (at least 200), PutEvents -> the tenant's HTTP subscriber;
  * 2. burst: a rack of 40 hosts x 50 instances over 100 tenants fails at once; time until the
  *    last tenant notification arrives, and notifications per second;
- * 3. VIM path (unless VIM=none): a fake host of the local OpenStack with 50 servers of two
+ * 3. detection (Doctor's measure): hosts as network namespaces with an nfvi-collector each;
+ *    `ip link set down` (T00) -> the tenant's subscriber (T09), detection (T00 -> T01) apart,
+ *    for a data link (the host reports it) and a management link (its peers' quorum reports it);
+ * 4. VIM path (unless VIM=none): a fake host of the local OpenStack with 50 servers of two
  *    projects fails; Doctor's profiler points T09 (tenants notified), T04 (host forced down) and
  *    T03 (all instances in ERROR), from PutEvents, as the VIM adapter reports them; Nova is
  *    checked to show that state.
@@ -27,6 +30,7 @@ import { PROJECT_ROOT, startLocalStack } from '../../infra/local/stack';
 import { watchBus } from '../../infra/local/bus-watcher';
 import { callApi, LocalCloud } from '../../infra/local/local-cloud';
 import { startOpenStack } from '../../infra/local/openstack';
+import { netnsDetection, NETNS_HOST_FAULTS, NETNS_LINK_FAULTS, type DetectionSample } from './netns-detection';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -215,6 +219,24 @@ async function main(): Promise<void> {
     );
     const rack = await burst(subscriber, injector);
     process.stdout.write(`  last of ${rack.receivedNotifications} notifications after ${rack.lastNotificationMs} ms\n`);
+    process.stdout.write(
+      `detection: network namespaces, ${NETNS_LINK_FAULTS} data link and ${NETNS_HOST_FAULTS} management link faults ...\n`,
+    );
+    const detection = await netnsDetection(subscriber, load, run);
+    const phases = (samples: DetectionSample[]) => ({
+      detectionMs: summary(samples.map((s) => s.detectionMs)),
+      notificationMs: summary(samples.map((s) => s.notificationMs)),
+      totalMs: summary(samples.map((s) => s.totalMs)),
+    });
+    const linkFault = phases(detection.link);
+    const hostDown = phases(detection.hostDown);
+    for (const [name, p] of [
+      ['data link', linkFault],
+      ['host down (peer quorum)', hostDown],
+    ] as const)
+      process.stdout.write(
+        `  ${name}: T00 -> T09 p50 ${p.totalMs.p50} ms, p99 ${p.totalMs.p99} ms; detection T00 -> T01 p50 ${p.detectionMs.p50} ms, p99 ${p.detectionMs.p99} ms\n`,
+      );
     if (process.env.NFVI_VIM !== 'none')
       process.stdout.write(`VIM path: ${VIM_INSTANCES} servers on a fake host, ${VIM_RUNS} runs ...\n`);
     const vim = process.env.NFVI_VIM === 'none' ? undefined : await vimPath(subscriber, injector);
@@ -226,6 +248,11 @@ async function main(): Promise<void> {
       stack: 'local: serverless-offline + offline EventBridge + offline SNS (HTTP delivery) + DynamoDB Local',
       faultToTenantNotificationMs: lat,
       burst: rack,
+      netnsDetection: {
+        note: 'T00 = ip link set down inside a host namespace; T01 = the observation that raised the alarm (its eventTime); T09 = the tenant HTTP subscriber',
+        dataLinkDown: linkFault,
+        managementLinkDownByPeerQuorum: hostDown,
+      },
       vimPath: vim,
     };
     const table = [
@@ -239,6 +266,21 @@ async function main(): Promise<void> {
         rack.perNotification.p99,
         rack.perNotification.max,
       ],
+      ...(
+        [
+          ['data link down', linkFault],
+          ['host down (peer quorum)', hostDown],
+        ] as const
+      ).flatMap(([name, p]) =>
+        (['totalMs', 'detectionMs'] as const).map((phase) => [
+          `${name}: ${phase === 'totalMs' ? 'T00 -> T09' : '  detection T00 -> T01'}`,
+          p[phase].count,
+          p[phase].p50,
+          p[phase].p95,
+          p[phase].p99,
+          p[phase].max,
+        ]),
+      ),
     ];
     const widths = table[0]?.map((_, c) => Math.max(...table.map((row) => String(row[c]).length))) ?? [];
     process.stdout.write(

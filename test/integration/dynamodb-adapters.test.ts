@@ -7,6 +7,8 @@ import { ConcurrentUpdateError } from '../../lib/correlation/ports';
 import { DynamoDbFaultActions } from '../../lib/store/dynamodb-fault-actions';
 import { DynamoDbFaultStore } from '../../lib/store/dynamodb-fault-store';
 import { DynamoDbInventory } from '../../lib/store/dynamodb-inventory';
+import { DynamoDbPeerVotes } from '../../lib/store/dynamodb-peer-votes';
+import type { PeerVote } from '../../lib/correlation/peer-quorum';
 import { TenantTopics } from '../../lib/tenants/tenant-topics';
 
 const unique = (name: string) => `${name}-${randomUUID().slice(0, 8)}`;
@@ -143,5 +145,50 @@ describe('DynamoDbFaultActions (DynamoDB Local)', () => {
     expect((await store().ofHost(refused))[0]).toMatchObject({ lastError: 'no nova-compute service', attempts: 2 });
     await store().markApplied(pending, [{ faultKey: 'link:eno1', transitionSeq: 1 }], new Date());
     expect(await store().pendingHosts()).not.toContain(pending);
+  });
+});
+
+describe('DynamoDbPeerVotes (DynamoDB Local)', () => {
+  const store = () => new DynamoDbPeerVotes(awsClients().dynamo, config().peerVotesTable);
+  const vote = (
+    host: string,
+    observer: string,
+    reachable: boolean,
+    seq: number,
+    collectorId = `${observer}/c`,
+  ): PeerVote => ({
+    host,
+    observer,
+    reachable,
+    lossPct: reachable ? 0 : 100,
+    rttMs: reachable ? 0.5 : null,
+    observation: { collectorId, seq, observedAt: new Date(Date.UTC(2026, 10, 25, 10, 0, seq)).toISOString() },
+  });
+
+  it("keeps each observer's latest vote and lists a host's votes", async () => {
+    const host = unique('host');
+    expect(await store().put(vote(host, 'obs-1', true, 1))).toBe('stored');
+    expect(await store().put(vote(host, 'obs-2', true, 1))).toBe('stored');
+    expect(await store().put(vote(host, 'obs-1', false, 2))).toBe('stored');
+    const votes = await store().votes(host);
+    expect(votes.map((v) => [v.observer, v.reachable]).sort()).toEqual([
+      ['obs-1', false],
+      ['obs-2', true],
+    ]);
+  });
+
+  it('tells a repeated vote from an older one, and keeps the newer', async () => {
+    const host = unique('host');
+    await store().put(vote(host, 'obs-1', false, 5));
+    expect(await store().put(vote(host, 'obs-1', false, 5))).toBe('duplicate');
+    expect(await store().put(vote(host, 'obs-1', true, 4))).toBe('stale');
+    expect((await store().votes(host))[0]).toMatchObject({ reachable: false, observation: { seq: 5 } });
+  });
+
+  it("lets a restarted observer's new collector replace its vote by time", async () => {
+    const host = unique('host');
+    await store().put(vote(host, 'obs-1', false, 5, 'old-collector'));
+    expect(await store().put(vote(host, 'obs-1', true, 6, 'new-collector'))).toBe('stored');
+    expect(await store().put(vote(host, 'obs-1', false, 3, 'old-collector'))).toBe('stale');
   });
 });

@@ -55,6 +55,7 @@ describe('The deployable template (serverless package --stage prod)', () => {
     ).toEqual([
       'nfvi-doctor-prod-alarms',
       'nfvi-doctor-prod-inventory',
+      'nfvi-doctor-prod-peer-votes',
       'nfvi-doctor-prod-quarantine',
       'nfvi-doctor-prod-tenants',
       'nfvi-doctor-prod-vim-actions',
@@ -62,6 +63,19 @@ describe('The deployable template (serverless package --stage prod)', () => {
     expect(ofType('AWS::SNS::Topic').map((r) => r.Properties.TopicName)).toEqual(['nfvi-doctor-prod-admin']);
     expect(ofType('AWS::SQS::Queue').map((r) => r.Properties.QueueName)).toEqual([
       'nfvi-doctor-prod-failed-invocations',
+    ]);
+  });
+
+  it('offers the hosts a policy that lets collectors put nfvi.collector events on the bus, and nothing else', () => {
+    const [policy] = ofType('AWS::IAM::ManagedPolicy');
+    expect(policy?.Properties.ManagedPolicyName).toBe('nfvi-doctor-prod-collector');
+    expect(policy?.Properties.PolicyDocument.Statement).toEqual([
+      {
+        Effect: 'Allow',
+        Action: 'events:PutEvents',
+        Resource: { 'Fn::GetAtt': ['EventBus', 'Arn'] },
+        Condition: { StringEquals: { 'events:source': 'nfvi.collector' } },
+      },
     ]);
   });
 

@@ -3,7 +3,7 @@ import type { Quarantine, QuarantineEntry } from '../../lib/correlation/ports';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FaultRecord } from '../../lib/alarms/fault-record';
-import { decide, type AlarmContext, type Decision } from '../../lib/alarms/lifecycle';
+import { decide, type ActionableSignal, type AlarmContext, type Decision } from '../../lib/alarms/lifecycle';
 import { faultSignalOf, type FaultSignal } from '../../lib/faults/fault-signal';
 import type { HostInventory, InventoryInstance } from '../../lib/inventory/inventory';
 import { COLLECTOR_SOURCE, parseCollectorEvent, type CollectorEvent } from '../../lib/southbound/collector-events';
@@ -72,6 +72,18 @@ export const linkDown = (seq = 1, more: Partial<DetailOf<'link.state'>> = {}) =>
   collectorEvent('link.state', { seq, state: 'down', carrier: false, ...more });
 export const linkUp = (seq = 2, more: Partial<DetailOf<'link.state'>> = {}) =>
   collectorEvent('link.state', { seq, state: 'up', carrier: true, ...more });
+/** Observer `observer` says whether it reaches `peer` (host compute-1's collector by default). */
+export const peerReport = (observer: string, peer: string, reachable: boolean, seq: number, observedAt?: string) =>
+  collectorEvent('peer.reachability', {
+    host: observer,
+    collectorId: `collector-${observer}`,
+    peer,
+    reachable,
+    lossPct: reachable ? 0 : 100,
+    rttMs: reachable ? 0.4 : null,
+    seq,
+    ...(observedAt ? { observedAt } : {}),
+  });
 export const hardware = (
   component: DetailOf<'hardware.event'>['component'],
   state: DetailOf<'hardware.event'>['state'],
@@ -82,12 +94,11 @@ export const heartbeat = (bootId: string, seq: number) => collectorEvent('host.h
 
 // ---- signals -----------------------------------------------------------------------------
 
-export type ActionableSignal = Exclude<FaultSignal, { kind: 'none' }>;
 export type ConditionSignal = Extract<FaultSignal, { kind: 'condition' }>;
 
 export function actionableSignal(event: CollectorEvent): ActionableSignal {
   const signal = faultSignalOf(event);
-  if (signal.kind === 'none') throw new Error(`no fault signal: ${signal.reason}`);
+  if (signal.kind === 'vote') throw new Error('a peer vote is no fault signal on its own');
   return signal;
 }
 

@@ -7,10 +7,13 @@ import {
   type FaultEventPublisher,
   type FaultStore,
   type Notifier,
+  type PeerVoteStore,
 } from '../../lib/correlation/ports';
+import type { PeerVote } from '../../lib/correlation/peer-quorum';
 import type { FaultEvent } from '../../lib/faults/fault-events';
-import { ADMIN_PROJECT, HOST, VIM, collectorEvent, fixture, heartbeat } from './builders';
-import { RecordingQuarantine, linkDown, linkUp, twoTenants, unknownHost, withDetail } from './builders';
+import { ADMIN_PROJECT, HOST, VIM, fixture, heartbeat } from './builders';
+import { RecordingQuarantine, linkDown, linkUp, peerReport, secondsAfterEpoch } from './builders';
+import { twoTenants, unknownHost, withDetail } from './builders';
 
 // ---- in-memory ports ------------------------------------------------------------------------
 
@@ -62,6 +65,24 @@ class InMemoryFaultStore implements FaultStore {
   }
 }
 
+/** Votes in a Map, with the store's rule: a newer vote of the same collector replaces the older one. */
+class InMemoryPeerVotes implements PeerVoteStore {
+  private readonly stored = new Map<string, PeerVote>();
+
+  async put(vote: PeerVote): Promise<'stored' | 'duplicate' | 'stale'> {
+    const key = `${vote.host}#${vote.observer}`;
+    const kept = this.stored.get(key)?.observation;
+    if (kept && kept.collectorId === vote.observation.collectorId && kept.seq >= vote.observation.seq)
+      return kept.seq === vote.observation.seq ? 'duplicate' : 'stale';
+    this.stored.set(key, structuredClone(vote));
+    return 'stored';
+  }
+
+  async votes(host: string): Promise<PeerVote[]> {
+    return [...this.stored.values()].filter((vote) => vote.host === host);
+  }
+}
+
 class RecordingNotifier implements Notifier {
   readonly attempts: Delivery[][] = [];
   readonly published: Delivery[] = [];
@@ -99,7 +120,8 @@ function correlator() {
     notifier,
     faultEvents,
     quarantine,
-    settings: { vimConnectionId: VIM, adminProjectId: ADMIN_PROJECT },
+    peerVotes: new InMemoryPeerVotes(),
+    settings: { vimConnectionId: VIM, adminProjectId: ADMIN_PROJECT, quorum: { minObservers: 2, voteTtlS: 90 } },
     clock: () => clock.now,
   };
   const correlate = (raw: unknown) =>
@@ -297,17 +319,122 @@ describe('Use case: correlate a collector event', () => {
     expect(c.recordOf('boot')).toMatchObject({ bootId: 'boot-1' });
     expect(c.notifier.attempts).toEqual([]);
   });
+});
 
-  it('finds no fault in a peer reachability observation', async () => {
+describe('Use case: confirm a host down by a quorum of its observers', () => {
+  // HOST (compute-1) is watched by compute-2, compute-3 and compute-4; the clock reads 30 s after the epoch.
+  const unreachable = (observer: string, seq = 10) => peerReport(observer, HOST, false, seq);
+  const reachable = (observer: string, seq = 11) => peerReport(observer, HOST, true, seq);
+  const watchedBy = async (c: ReturnType<typeof correlator>, ...observers: string[]) => {
+    for (const observer of observers) await c.correlate(reachable(observer, 1));
+  };
+
+  it('raises nothing while a single observer reports the host unreachable', async () => {
     // Prepare
     const c = correlator();
+    await watchedBy(c, 'compute-2', 'compute-3', 'compute-4');
 
     // Act
-    const result = await c.correlate(collectorEvent('peer.reachability'));
+    const result = await c.correlate(unreachable('compute-2'));
 
     // Assess
-    expect(result).toEqual({ outcome: 'no-fault', reason: expect.any(String) });
-    expect(c.faults.records.size).toBe(0);
+    expect(result).toEqual({ outcome: 'ignored', reason: 'unchanged', republished: 0 });
     expect(c.notifier.attempts).toEqual([]);
+  });
+
+  it('raises compute.host.down for every tenant once a majority of the watchers agree', async () => {
+    // Prepare
+    const c = correlator();
+    await watchedBy(c, 'compute-2', 'compute-3', 'compute-4');
+    await c.correlate(unreachable('compute-2'));
+
+    // Act
+    const result = await c.correlate(unreachable('compute-3'));
+
+    // Assess
+    expect(result).toMatchObject({ outcome: 'RAISED', notifications: 4 });
+    expect(audiences(c.notifier.published)).toEqual(['admin', 'tenant-a', 'tenant-a', 'tenant-b']);
+    const hostAlarm = c.recordOf('peers')?.hostAlarm;
+    expect(hostAlarm).toMatchObject({ faultType: 'compute.host.down', perceivedSeverity: 'CRITICAL' });
+    expect(hostAlarm?.faultDetails[0]).toMatch(/unreachable from 2 of 3 observers \(compute-2, compute-3\); quorum 2/);
+    expect(c.faultEvents.emitted).toEqual([expect.objectContaining({ detailType: 'FaultConfirmed' })]);
+  });
+
+  it('needs at least two observers, even when the host has only one watcher', async () => {
+    // Prepare
+    const c = correlator();
+    await watchedBy(c, 'compute-2');
+
+    // Act
+    const result = await c.correlate(unreachable('compute-2'));
+
+    // Assess
+    expect(result).toMatchObject({ outcome: 'ignored' });
+    expect(c.notifier.attempts).toEqual([]);
+  });
+
+  it('does not count a vote older than its lifetime', async () => {
+    // Prepare: compute-2's vote was observed 2 minutes before the clock
+    const c = correlator();
+    await watchedBy(c, 'compute-2', 'compute-3');
+    c.clock.now = new Date(Date.parse(secondsAfterEpoch(150)));
+    await c.correlate(peerReport('compute-2', HOST, false, 10, secondsAfterEpoch(20)));
+
+    // Act
+    const result = await c.correlate(peerReport('compute-3', HOST, false, 10, secondsAfterEpoch(149)));
+
+    // Assess
+    expect(result).toMatchObject({ outcome: 'ignored' });
+    expect(c.notifier.attempts).toEqual([]);
+  });
+
+  it('clears the alarm when the quorum is lost because observers reach the host again', async () => {
+    // Prepare
+    const c = correlator();
+    await watchedBy(c, 'compute-2', 'compute-3', 'compute-4');
+    await c.correlate(unreachable('compute-2'));
+    await c.correlate(unreachable('compute-3'));
+
+    // Act
+    const result = await c.correlate(reachable('compute-2'));
+
+    // Assess
+    expect(result).toMatchObject({ outcome: 'CLEARED', notifications: 4 });
+    expect(notificationTypes(c.notifier.published.slice(4))).toEqual(Array(4).fill('AlarmClearedNotification'));
+    expect(c.recordOf('peers')?.status).toBe('CLEARED');
+  });
+
+  it('ignores a repeated or older vote of the same observer', async () => {
+    // Prepare
+    const c = correlator();
+    await watchedBy(c, 'compute-2', 'compute-3');
+    await c.correlate(unreachable('compute-2', 10));
+
+    // Act
+    const duplicate = await c.correlate(unreachable('compute-2', 10));
+    const stale = await c.correlate(reachable('compute-2', 9));
+
+    // Assess
+    expect(duplicate).toEqual({ outcome: 'vote-ignored', reason: 'duplicate' });
+    expect(stale).toEqual({ outcome: 'vote-ignored', reason: 'stale' });
+  });
+
+  it('keeps one alarm while further observers and refreshed votes confirm the same outage', async () => {
+    // Prepare
+    const c = correlator();
+    await watchedBy(c, 'compute-2', 'compute-3', 'compute-4');
+    await c.correlate(unreachable('compute-2'));
+    await c.correlate(unreachable('compute-3'));
+
+    // Act
+    const third = await c.correlate(unreachable('compute-4'));
+    const refresh = await c.correlate(unreachable('compute-2', 12));
+
+    // Assess
+    expect([third, refresh]).toEqual([
+      { outcome: 'ignored', reason: 'unchanged', republished: 0 },
+      { outcome: 'ignored', reason: 'unchanged', republished: 0 },
+    ]);
+    expect(c.notifier.published).toHaveLength(4);
   });
 });

@@ -130,10 +130,17 @@ describe('Fault signal of a collector event', () => {
     });
   });
 
-  it('finds no fault in a single peer reachability observation', () => {
-    expect(faultSignalOf(collectorEvent('peer.reachability'))).toMatchObject({
-      kind: 'none',
-      reason: expect.any(String),
+  it('reads a peer reachability observation as the observer vote on its peer, no fault on its own', () => {
+    expect(faultSignalOf(collectorEvent('peer.reachability', { seq: 4 }))).toEqual({
+      kind: 'vote',
+      vote: {
+        host: 'compute-2',
+        observer: HOST,
+        reachable: false,
+        lossPct: 100,
+        rttMs: null,
+        observation: { collectorId: COLLECTOR, seq: 4, observedAt: secondsAfterEpoch(4) },
+      },
     });
   });
 });

@@ -1,0 +1,201 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, openSync, closeSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { build } from 'esbuild';
+import type { CollectorConfig } from '../../lib/collector/config';
+import { PROJECT_ROOT } from './stack';
+
+const run = promisify(execFile);
+
+/**
+ * Doctor's fault-injection bed on one machine: compute hosts as Linux network namespaces,
+ * each with a management and a data interface on two bridges (in a namespace of their own),
+ * and the root namespace on the management bridge so that collectors reach the local
+ * event bus. Needs root and iproute2; packet loss uses iptables' statistic match inside a
+ * host (the kernel here has no netem).
+ */
+export interface LabHost {
+  /** The host name the collector reports (the inventory's host). */
+  name: string;
+  namespace: string;
+  mgmtAddress: string;
+  dataAddress: string;
+}
+
+export interface NetnsLab {
+  hosts: LabHost[];
+  /** The root namespace's address on the management bridge: where the bus is reached. */
+  gateway: string;
+  /** Runs `ip <args>` inside a host's namespace, e.g. ['link', 'set', 'data0', 'down']. */
+  ip(host: LabHost, ...args: string[]): Promise<void>;
+  iptables(host: LabHost, ...args: string[]): Promise<void>;
+  /** Starts a collector inside the host's namespace with the given configuration. */
+  startCollector(host: LabHost, config: CollectorConfig, logDir: string): Promise<LabCollector>;
+  destroy(): Promise<void>;
+}
+
+export interface LabCollector {
+  host: LabHost;
+  process: ChildProcess;
+  logFile: string;
+  stop(signal?: NodeJS.Signals): Promise<void>;
+}
+
+const PREFIX = 'nfvi-lab';
+const BRIDGE_NS = `${PREFIX}-net`;
+const ROOT_VETH = `${PREFIX}0`;
+const SUBNET = '10.231';
+
+export const MGMT_IF = 'mgmt0';
+export const DATA_IF = 'data0';
+export const PROBE_PORT = 7946;
+
+const sh = async (...args: string[]) => {
+  await run(args[0] as string, args.slice(1));
+};
+
+/** Removes whatever a previous lab left (namespaces and veths outlive their creator). */
+export async function destroyLab(): Promise<void> {
+  const { stdout } = await run('ip', ['netns', 'list']);
+  const namespaces = stdout
+    .split('\n')
+    .map((line) => line.split(' ')[0] ?? '')
+    .filter((name) => name.startsWith(PREFIX));
+  for (const ns of namespaces) await sh('ip', 'netns', 'del', ns).catch(() => undefined);
+  await sh('ip', 'link', 'del', ROOT_VETH).catch(() => undefined);
+}
+
+/** Builds a lab of `hostNames.length` hosts (at most 200). */
+export async function createLab(hostNames: string[]): Promise<NetnsLab> {
+  await destroyLab();
+  const gateway = `${SUBNET}.0.1`;
+  await sh('ip', 'netns', 'add', BRIDGE_NS);
+  const inBridgeNs = (...args: string[]) => sh('ip', '-n', BRIDGE_NS, ...args);
+  for (const bridge of ['br-mgmt', 'br-data']) {
+    await inBridgeNs('link', 'add', bridge, 'type', 'bridge');
+    await inBridgeNs('link', 'set', bridge, 'up');
+  }
+  await sh('ip', 'link', 'add', ROOT_VETH, 'type', 'veth', 'peer', 'name', 'root-mgmt', 'netns', BRIDGE_NS);
+  await inBridgeNs('link', 'set', 'root-mgmt', 'master', 'br-mgmt', 'up');
+  await sh('ip', 'addr', 'add', `${gateway}/24`, 'dev', ROOT_VETH);
+  await sh('ip', 'link', 'set', ROOT_VETH, 'up');
+
+  const hosts = hostNames.map((name, i) => ({
+    name,
+    namespace: `${PREFIX}-h${i + 1}`,
+    mgmtAddress: `${SUBNET}.0.${i + 11}`,
+    dataAddress: `${SUBNET}.1.${i + 11}`,
+  }));
+  for (const [i, host] of hosts.entries()) {
+    const ns = host.namespace;
+    await sh('ip', 'netns', 'add', ns);
+    await sh('ip', '-n', ns, 'link', 'set', 'lo', 'up');
+    for (const [dev, bridge, address] of [
+      [MGMT_IF, 'br-mgmt', host.mgmtAddress],
+      [DATA_IF, 'br-data', host.dataAddress],
+    ] as const) {
+      const port = `h${i + 1}-${dev.slice(0, 4)}`;
+      await sh('ip', '-n', ns, 'link', 'add', dev, 'type', 'veth', 'peer', 'name', port, 'netns', BRIDGE_NS);
+      await inBridgeNs('link', 'set', port, 'master', bridge, 'up');
+      await sh('ip', '-n', ns, 'addr', 'add', `${address}/24`, 'dev', dev);
+      await sh('ip', '-n', ns, 'link', 'set', dev, 'up');
+    }
+  }
+
+  const bundle = await collectorBundle();
+  const collectors = new Set<LabCollector>();
+  return {
+    hosts,
+    gateway,
+    ip: (host, ...args) => sh('ip', '-n', host.namespace, ...args),
+    iptables: (host, ...args) => sh('ip', 'netns', 'exec', host.namespace, 'iptables', ...args),
+    async startCollector(host, config, logDir) {
+      mkdirSync(logDir, { recursive: true });
+      const configFile = join(logDir, `${host.name}.json`);
+      writeFileSync(configFile, JSON.stringify(config, null, 2));
+      const logFile = join(logDir, `${host.name}.log`);
+      const log = openSync(logFile, 'a');
+      const child = spawn('ip', ['netns', 'exec', host.namespace, process.execPath, bundle, '--config', configFile], {
+        cwd: PROJECT_ROOT,
+        stdio: ['ignore', log, log],
+        env: { ...process.env },
+      });
+      closeSync(log);
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      const collector: LabCollector = {
+        host,
+        process: child,
+        logFile,
+        async stop(signal = 'SIGTERM') {
+          if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+          await exited;
+          collectors.delete(collector);
+        },
+      };
+      collectors.add(collector);
+      return collector;
+    },
+    async destroy() {
+      await Promise.all([...collectors].map((c) => c.stop('SIGKILL')));
+      await destroyLab();
+    },
+  };
+}
+
+const BUNDLE = join(PROJECT_ROOT, '.local', 'nfvi-collector.cjs');
+
+/**
+ * The collector daemon as shipped: the same single-file bundle as `npm run build:collector`
+ * (the `nfvi-collector` bin), built once per lab from the current sources.
+ */
+async function collectorBundle(): Promise<string> {
+  await build({
+    entryPoints: [join(PROJECT_ROOT, 'lib', 'collector', 'main.ts')],
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    outfile: BUNDLE,
+    logLevel: 'warning',
+  });
+  return BUNDLE;
+}
+
+/** A lab host's collector configuration: its two links, its lab peers, the local bus. */
+export function labCollectorConfig(
+  lab: NetnsLab,
+  host: LabHost,
+  options: { busName: string; busPort: number; spoolDir: string },
+): CollectorConfig {
+  return {
+    host: host.name,
+    collectorId: `${host.name}/collector`,
+    bus: {
+      name: options.busName,
+      region: 'us-east-1',
+      endpoint: `http://${lab.gateway}:${options.busPort}`,
+      // Short backoff: a lab host whose management link comes back delivers its spool at once.
+      retry: { baseMs: 100, maxMs: 1000 },
+    },
+    spool: { dir: options.spoolDir, fsync: true },
+    heartbeat: { intervalS: 30, bootIdFile: '/proc/sys/kernel/random/boot_id', uptimeFile: '/proc/uptime' },
+    link: {
+      interfaces: [
+        { name: MGMT_IF, role: 'management' },
+        { name: DATA_IF, role: 'data' },
+      ],
+      damping: { halfLifeMs: 1000, suppressAbove: 2500, reuseBelow: 800, maxSuppressMs: 10_000 },
+    },
+    peers: {
+      listen: { address: '0.0.0.0', port: PROBE_PORT },
+      intervalMs: 100,
+      downAfter: 3,
+      upAfter: 3,
+      window: 50,
+      refreshS: 30,
+      targets: lab.hosts
+        .filter((peer) => peer !== host)
+        .map((peer) => ({ host: peer.name, address: peer.mgmtAddress, port: PROBE_PORT })),
+    },
+  };
+}
