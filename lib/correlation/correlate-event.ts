@@ -74,6 +74,11 @@ export async function correlateEvent(
   return applySignal(async () => signal, deps, invocation);
 }
 
+/**
+ * Counts the host's quorum with every vote stored so far. A vote stored by a concurrent
+ * invocation after this count is not in it; when that invocation decides nothing changed, the
+ * decision made here stands until the next vote (collectors refresh theirs every 30 s).
+ */
 async function quorumSignalOf(vote: PeerVote, deps: CorrelatorDeps): Promise<ActionableSignal> {
   const verdict = quorumOf(await deps.peerVotes.votes(vote.host), deps.clock(), deps.settings.quorum);
   return quorumSignal(vote.host, verdict, vote);
