@@ -9,6 +9,7 @@ const environment = z.object({
   NFVI_TENANTS_TABLE: z.string().min(1),
   NFVI_QUARANTINE_TABLE: z.string().min(1),
   NFVI_PEER_VOTES_TABLE: z.string().min(1),
+  NFVI_CONSTRAINTS_TABLE: z.string().min(1),
   NFVI_PEER_QUORUM_MIN: z.coerce.number().int().min(2).default(2),
   NFVI_PEER_VOTE_TTL_S: z.coerce.number().positive().default(90),
   NFVI_ADMIN_TOPIC_ARN: z.string().startsWith('arn:'),
@@ -34,6 +35,7 @@ export type Config = {
   tenantsTable: string;
   quarantineTable: string;
   peerVotesTable: string;
+  constraintsTable: string;
   quorum: { minObservers: number; voteTtlS: number };
   adminTopicArn: string;
   topicPrefix: string;
@@ -70,6 +72,7 @@ export function configFrom(env: NodeJS.ProcessEnv): Config {
     tenantsTable: e.NFVI_TENANTS_TABLE,
     quarantineTable: e.NFVI_QUARANTINE_TABLE,
     peerVotesTable: e.NFVI_PEER_VOTES_TABLE,
+    constraintsTable: e.NFVI_CONSTRAINTS_TABLE,
     quorum: { minObservers: e.NFVI_PEER_QUORUM_MIN, voteTtlS: e.NFVI_PEER_VOTE_TTL_S },
     adminTopicArn: e.NFVI_ADMIN_TOPIC_ARN,
     topicPrefix: e.NFVI_TOPIC_PREFIX,

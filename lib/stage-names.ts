@@ -9,6 +9,7 @@ export function stageNames(stage: string) {
     tenantsTable: `${prefix}-tenants`,
     quarantineTable: `${prefix}-quarantine`,
     peerVotesTable: `${prefix}-peer-votes`,
+    constraintsTable: `${prefix}-maintenance-constraints`,
     vimActionsTable: `${prefix}-vim-actions`,
     adminTopic: `${prefix}-admin`,
   };

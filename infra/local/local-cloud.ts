@@ -83,13 +83,18 @@ export class LocalCloud {
 
 /** Calls an nfvi-doctor HTTP API of the local stack (serverless-offline's API Gateway). */
 export async function callApi(
-  method: 'GET' | 'POST',
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE',
   path: string,
   token?: string,
+  json?: unknown,
 ): Promise<{ status: number; body: Record<string, unknown> }> {
   const response = await fetch(`http://127.0.0.1:${localPorts().http}${path}`, {
     method,
-    headers: token ? { 'X-Auth-Token': token } : {},
+    headers: {
+      ...(token ? { 'X-Auth-Token': token } : {}),
+      ...(json === undefined ? {} : { 'Content-Type': 'application/json' }),
+    },
+    ...(json === undefined ? {} : { body: JSON.stringify(json) }),
   });
   const text = await response.text();
   let body: Record<string, unknown>;

@@ -55,6 +55,7 @@ describe('The deployable template (serverless package --stage prod)', () => {
     ).toEqual([
       'nfvi-doctor-prod-alarms',
       'nfvi-doctor-prod-inventory',
+      'nfvi-doctor-prod-maintenance-constraints',
       'nfvi-doctor-prod-peer-votes',
       'nfvi-doctor-prod-quarantine',
       'nfvi-doctor-prod-tenants',
@@ -110,6 +111,7 @@ describe('The deployable template (serverless package --stage prod)', () => {
     expect(vpcBound).toEqual([
       'InventorySyncLambdaFunction',
       'KeystoneAuthorizerLambdaFunction',
+      'MaintenanceConstraintsLambdaFunction',
       'VimAdapterLambdaFunction',
       'VimRetryLambdaFunction',
     ]);
@@ -145,7 +147,7 @@ describe('The deployable template (serverless package --stage prod)', () => {
 
   it('puts the API routes behind the Keystone authorizer', () => {
     const methods = ofType('AWS::ApiGateway::Method');
-    expect(methods.length).toBe(2);
+    expect(methods.length).toBe(8);
     for (const m of methods) {
       expect(m.Properties.AuthorizationType).toBe('CUSTOM');
       expect(m.Properties.AuthorizerId).toEqual({ Ref: 'KeystoneAuthorizerApiGatewayAuthorizer' });

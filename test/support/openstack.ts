@@ -13,6 +13,8 @@ export function localCloud(): LocalCloud {
 export const HOSTS = {
   vimAdapter: { fault: 'fake-host-1', unreachable: 'fake-host-2', maintenance: 'fake-host-3' },
   client: { source: 'fake-host-4', target: 'fake-host-5' },
+  /** Only boots a server there; the client's migrations tolerate other servers. */
+  constraints: 'fake-host-5',
 } as const;
 
 export const COMPUTE_HOSTS = 5;

@@ -1,0 +1,54 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import httpErrorHandler from '@middy/http-error-handler';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { callerOf, HttpError } from '../lib/auth/caller';
+import { awsClients } from '../lib/aws/clients';
+import { config } from '../lib/config';
+import type { ConstraintKind } from '../lib/maintenance/constraints/constraints';
+import { ManageConstraints } from '../lib/maintenance/constraints/manage-constraints';
+import { logger } from '../lib/observability';
+import { DynamoDbConstraints } from '../lib/store/dynamodb-constraints';
+import { vimCredentialsMiddleware, type VimContext } from '../lib/vim/credentials-middleware';
+import { NovaInstanceDirectory } from '../lib/vim/nova-instance-directory';
+import { vimConnection } from '../lib/vim/vim-connection';
+
+const kindOf = (resource: string): ConstraintKind =>
+  resource.startsWith('/v1/instance_group/') ? 'instance_group' : 'instance';
+
+function bodyOf(event: APIGatewayProxyEvent): unknown {
+  try {
+    return JSON.parse(event.body ?? '');
+  } catch {
+    throw new HttpError(400, 'the body is not JSON');
+  }
+}
+
+/**
+ * Fenix's constraint routes: PUT/GET/DELETE /v1/instance/{id} and /v1/instance_group/{id}.
+ * VPC-bound: an instance constraint is accepted only for an instance the project owns in Nova.
+ */
+export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, VimContext>()
+  .use(injectLambdaContext(logger))
+  .use(httpErrorHandler({ logger: (e) => logger.info('request refused', { error: e }) }))
+  .use(vimCredentialsMiddleware(config().vim))
+  .handler(async (event, context) => {
+    const caller = callerOf(event.requestContext.authorizer);
+    const kind = kindOf(event.resource);
+    const id = event.pathParameters?.id ?? '';
+    const cfg = config();
+    const constraints = new ManageConstraints(
+      new DynamoDbConstraints(awsClients().dynamo, cfg.constraintsTable),
+      new NovaInstanceDirectory(vimConnection(context.vimCredentials, cfg.vim).nova),
+    );
+    const outcome =
+      event.httpMethod === 'GET'
+        ? await constraints.get(caller, kind, id)
+        : event.httpMethod === 'DELETE'
+          ? await constraints.delete(caller, kind, id)
+          : await constraints.put(caller, kind, id, bodyOf(event));
+    if ('message' in outcome) throw new HttpError(outcome.status, outcome.message);
+    return outcome.status === 204
+      ? { statusCode: 204, body: '' }
+      : { statusCode: 200, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(outcome.body) };
+  });
