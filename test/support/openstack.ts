@@ -13,8 +13,9 @@ export function localCloud(): LocalCloud {
 export const HOSTS = {
   vimAdapter: { fault: 'fake-host-1', unreachable: 'fake-host-2', maintenance: 'fake-host-3' },
   client: { source: 'fake-host-4', target: 'fake-host-5' },
-  /** Only boots a server there; the client's migrations tolerate other servers. */
-  constraints: 'fake-host-5',
+  /** The draining test disables only its source host. */
+  drain: { source: 'fake-host-6', target: 'fake-host-7' },
+  constraints: 'fake-host-7',
 } as const;
 
-export const COMPUTE_HOSTS = 5;
+export const COMPUTE_HOSTS = 7;
