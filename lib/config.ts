@@ -10,6 +10,7 @@ const environment = z.object({
   NFVI_QUARANTINE_TABLE: z.string().min(1),
   NFVI_PEER_VOTES_TABLE: z.string().min(1),
   NFVI_CONSTRAINTS_TABLE: z.string().min(1),
+  NFVI_SESSIONS_TABLE: z.string().min(1),
   NFVI_PEER_QUORUM_MIN: z.coerce.number().int().min(2).default(2),
   NFVI_PEER_VOTE_TTL_S: z.coerce.number().positive().default(90),
   NFVI_ADMIN_TOPIC_ARN: z.string().startsWith('arn:'),
@@ -36,6 +37,7 @@ export type Config = {
   quarantineTable: string;
   peerVotesTable: string;
   constraintsTable: string;
+  sessionsTable: string;
   quorum: { minObservers: number; voteTtlS: number };
   adminTopicArn: string;
   topicPrefix: string;
@@ -73,6 +75,7 @@ export function configFrom(env: NodeJS.ProcessEnv): Config {
     quarantineTable: e.NFVI_QUARANTINE_TABLE,
     peerVotesTable: e.NFVI_PEER_VOTES_TABLE,
     constraintsTable: e.NFVI_CONSTRAINTS_TABLE,
+    sessionsTable: e.NFVI_SESSIONS_TABLE,
     quorum: { minObservers: e.NFVI_PEER_QUORUM_MIN, voteTtlS: e.NFVI_PEER_VOTE_TTL_S },
     adminTopicArn: e.NFVI_ADMIN_TOPIC_ARN,
     topicPrefix: e.NFVI_TOPIC_PREFIX,

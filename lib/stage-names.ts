@@ -10,6 +10,7 @@ export function stageNames(stage: string) {
     quarantineTable: `${prefix}-quarantine`,
     peerVotesTable: `${prefix}-peer-votes`,
     constraintsTable: `${prefix}-maintenance-constraints`,
+    sessionsTable: `${prefix}-maintenance-sessions`,
     vimActionsTable: `${prefix}-vim-actions`,
     adminTopic: `${prefix}-admin`,
   };

@@ -8,6 +8,8 @@ import { DynamoDbFaultActions } from '../../lib/store/dynamodb-fault-actions';
 import { DynamoDbFaultStore } from '../../lib/store/dynamodb-fault-store';
 import { DynamoDbInventory } from '../../lib/store/dynamodb-inventory';
 import { DynamoDbPeerVotes } from '../../lib/store/dynamodb-peer-votes';
+import { ConcurrentSessionUpdateError, DynamoDbSessions } from '../../lib/store/dynamodb-sessions';
+import type { Session } from '../../lib/maintenance/session/session';
 import type { PeerVote } from '../../lib/correlation/peer-quorum';
 import { TenantTopics } from '../../lib/tenants/tenant-topics';
 
@@ -190,5 +192,57 @@ describe('DynamoDbPeerVotes (DynamoDB Local)', () => {
     await store().put(vote(host, 'obs-1', false, 5, 'old-collector'));
     expect(await store().put(vote(host, 'obs-1', true, 6, 'new-collector'))).toBe('stored');
     expect(await store().put(vote(host, 'obs-1', false, 3, 'old-collector'))).toBe('stale');
+  });
+});
+
+describe('DynamoDbSessions (DynamoDB Local)', () => {
+  const store = () => new DynamoDbSessions(awsClients().dynamo, config().sessionsTable);
+  const at = (s: number) => new Date(Date.UTC(2026, 10, 25, 12, 0, s)).toISOString();
+  const sessionOf = (id: string, version: number, extra: Partial<Session> = {}): Session => ({
+    session_id: id,
+    version,
+    state: 'MAINTENANCE',
+    waiting_for: 'REPLIES',
+    deadline_at: at(30),
+    created_at: at(0),
+    updated_at: at(0),
+    maintenance_at: at(60),
+    workflow: 'default',
+    metadata: {},
+    default_action: 'MIGRATE',
+    reply_timeout_s: 30,
+    drain_timeout_s: 600,
+    host_maintenance_timeout_s: 600,
+    admin_project_id: 'admin',
+    api_url: 'http://127.0.0.1:3000',
+    hosts: { 'compute-1': 'PENDING' },
+    instances: { 'vm-1': { project_id: 'project-a', host: 'compute-1' } },
+    round_seq: 0,
+    plan_seq: 0,
+    history: [{ from: null, to: 'MAINTENANCE', at: at(0) }],
+    ...extra,
+  });
+
+  it('stores a new session once, then only on the version it was decided from', async () => {
+    const id = unique('session');
+    await store().save(sessionOf(id, 1), undefined);
+    await expect(store().save(sessionOf(id, 1), undefined)).rejects.toBeInstanceOf(ConcurrentSessionUpdateError);
+    await store().save(sessionOf(id, 2, { state: 'SCALE_IN' }), 1);
+    await expect(store().save(sessionOf(id, 2, { state: 'PREPARE_MAINTENANCE' }), 1)).rejects.toBeInstanceOf(
+      ConcurrentSessionUpdateError,
+    );
+    expect(await store().get(id)).toMatchObject({ version: 2, state: 'SCALE_IN' });
+  });
+
+  it('lists for the sweeper the sessions under way whose deadline has passed, and no ended one', async () => {
+    const [due, later, ended] = [unique('due'), unique('later'), unique('ended')];
+    await store().save(sessionOf(due, 1, { deadline_at: at(10) }), undefined);
+    await store().save(sessionOf(later, 1, { deadline_at: at(50) }), undefined);
+    await store().save(sessionOf(ended, 1, { deadline_at: at(10), state: 'MAINTENANCE_FAILED' }), undefined);
+    const listed = await store().due(new Date(at(20)));
+    expect(listed).toContain(due);
+    expect(listed).not.toContain(later);
+    expect(listed).not.toContain(ended);
+    expect((await store().list()).map((s) => s.session_id)).toEqual(expect.arrayContaining([due, later, ended]));
   });
 });

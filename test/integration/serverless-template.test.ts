@@ -56,6 +56,7 @@ describe('The deployable template (serverless package --stage prod)', () => {
       'nfvi-doctor-prod-alarms',
       'nfvi-doctor-prod-inventory',
       'nfvi-doctor-prod-maintenance-constraints',
+      'nfvi-doctor-prod-maintenance-sessions',
       'nfvi-doctor-prod-peer-votes',
       'nfvi-doctor-prod-quarantine',
       'nfvi-doctor-prod-tenants',
