@@ -12,6 +12,7 @@
  *    projects fails; Doctor's profiler points T09 (tenants notified), T04 (host forced down) and
  *    T03 (all instances in ERROR), from PutEvents, as the VIM adapter reports them; Nova is
  *    checked to show that state.
+ * 5. maintenance makespan of simulated 20-host clusters (test/bench/maintenance-makespan.ts).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -30,6 +31,7 @@ import { PROJECT_ROOT, startLocalStack } from '../../infra/local/stack';
 import { watchBus } from '../../infra/local/bus-watcher';
 import { callApi, LocalCloud } from '../../infra/local/local-cloud';
 import { startOpenStack } from '../../infra/local/openstack';
+import { maintenanceMakespan, printMaintenance } from './maintenance-makespan';
 import { netnsDetection, NETNS_HOST_FAULTS, NETNS_LINK_FAULTS, type DetectionSample } from './netns-detection';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -240,6 +242,8 @@ async function main(): Promise<void> {
     if (process.env.NFVI_VIM !== 'none')
       process.stdout.write(`VIM path: ${VIM_INSTANCES} servers on a fake host, ${VIM_RUNS} runs ...\n`);
     const vim = process.env.NFVI_VIM === 'none' ? undefined : await vimPath(subscriber, injector);
+    const maintenance = maintenanceMakespan();
+    printMaintenance(maintenance);
     await subscriber.close();
 
     const results = {
@@ -254,6 +258,7 @@ async function main(): Promise<void> {
         managementLinkDownByPeerQuorum: hostDown,
       },
       vimPath: vim,
+      maintenanceMakespan: maintenance,
     };
     const table = [
       ['measure', 'count', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms'],
