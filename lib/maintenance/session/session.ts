@@ -388,25 +388,13 @@ function openRound(tx: Tx, state: ReplyState, instanceIds: Map<string, string[]>
     closeRound(tx);
     return;
   }
-  for (const project of instanceIds.keys()) {
-    const url = projectUrl(s, project);
-    tx.effects.push({
-      type: 'notify-tenant',
-      project_id: project,
-      payload: {
-        service: SERVICE,
-        session_id: s.session_id,
-        project_id: project,
-        state,
-        instance_ids: url,
-        allowed_actions: ALLOWED_ACTIONS[state],
-        actions_at: actionsAt,
-        reply_at: replyAt,
-        reply_url: url,
-        metadata: s.metadata,
-      },
+  for (const project of instanceIds.keys())
+    notifyProject(tx, project, {
+      state,
+      allowed_actions: ALLOWED_ACTIONS[state],
+      actions_at: actionsAt,
+      reply_at: replyAt,
     });
-  }
   wait(tx, 'REPLIES', replyAt);
 }
 
@@ -630,30 +618,44 @@ function fail(tx: Tx, reason: string): undefined {
   s.reason = reason;
   transition(tx, 'MAINTENANCE_FAILED', reason);
   wait(tx, 'NOTHING');
-  for (const project of projectsOf(s)) {
-    const url = projectUrl(s, project);
-    tx.effects.push({
-      type: 'notify-tenant',
-      project_id: project,
-      payload: {
-        service: SERVICE,
-        session_id: s.session_id,
-        project_id: project,
-        state: 'MAINTENANCE_FAILED',
-        instance_ids: url,
-        allowed_actions: [],
-        actions_at: null,
-        reply_at: null,
-        reply_url: url,
-        metadata: s.metadata,
-        reason,
-      },
+  for (const project of projectsOf(s))
+    notifyProject(tx, project, {
+      state: 'MAINTENANCE_FAILED',
+      allowed_actions: [],
+      actions_at: null,
+      reply_at: null,
+      reason,
     });
-  }
   return undefined;
 }
 
 // --- helpers --------------------------------------------------------------------------
+
+type ProjectNotice =
+  | Pick<Extract<TenantNotification, { state: ReplyState }>, 'state' | 'allowed_actions' | 'actions_at' | 'reply_at'>
+  | Pick<
+      Extract<TenantNotification, { state: 'MAINTENANCE_FAILED' }>,
+      'state' | 'allowed_actions' | 'actions_at' | 'reply_at' | 'reason'
+    >;
+
+/** maintenance.scheduled to one project: where to read its instances and where to reply. */
+function notifyProject(tx: Tx, project: string, notice: ProjectNotice) {
+  const { s } = tx;
+  const url = projectUrl(s, project);
+  tx.effects.push({
+    type: 'notify-tenant',
+    project_id: project,
+    payload: {
+      service: SERVICE,
+      session_id: s.session_id,
+      project_id: project,
+      instance_ids: url,
+      reply_url: url,
+      metadata: s.metadata,
+      ...notice,
+    } as TenantNotification,
+  });
+}
 
 function transition(tx: Tx, to: SessionState, reason?: string) {
   const { s, now } = tx;
