@@ -1,10 +1,5 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { awsClients } from '../../lib/aws/clients';
-import { config } from '../../lib/config';
-import { DynamoDbPeerVotes } from '../../lib/store/dynamodb-peer-votes';
-import { localPorts } from './local-env';
-import { createLab, DATA_IF, labCollectorConfig, type NetnsLab } from './netns-lab';
+import { createLab, DATA_IF, type NetnsLab } from './netns-lab';
 import type { SnsHttpSubscriber } from './sns-http-subscriber';
 import { PROJECT_ROOT } from './stack';
 
@@ -35,20 +30,13 @@ export interface CollectorDemo {
 export async function runCollectorDemo(demo: CollectorDemo): Promise<NetnsLab> {
   const { say, consumer, subscription } = demo;
   const dir = join(PROJECT_ROOT, '.local', 'collectors');
-  mkdirSync(dir, { recursive: true });
   const lab = await createLab(demo.hosts);
   try {
-    const settings = { busName: config().eventBusName, busPort: localPorts().eventBridge };
-    for (const host of lab.hosts) {
-      const spoolDir = join(dir, host.name, 'spool');
-      await lab.startCollector(host, labCollectorConfig(lab, host, { ...settings, spoolDir }), join(dir, 'logs'));
-    }
+    for (const host of lab.hosts) await lab.startCollector(host, dir);
     say(
       `  ${lab.hosts.map((h) => `${h.name} (netns ${h.namespace}, ${h.mgmtAddress})`).join(', ')}: collectors running (logs: ${join(dir, 'logs')})`,
     );
-    const votes = new DynamoDbPeerVotes(awsClients().dynamo, config().peerVotesTable);
-    for (let i = 0; i < 300 && (await votes.votes(demo.host)).filter((v) => v.reachable).length < 2; i++)
-      await sleep(100);
+    await lab.watched();
     say(`  ${demo.host} is watched by its ${lab.hosts.length - 1} peers (TCP probes every 100 ms)`);
 
     const faulty = lab.hosts.find((h) => h.name === demo.host)!;

@@ -60,17 +60,13 @@ export class LocalCloud {
       const id = await nova.createServer({ name, imageRef: this.env.imageId, flavorRef: this.env.flavorId, host });
       return nova.waitForStatus(id, 'ACTIVE');
     });
-    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed) throw failed.reason;
-    return results.map((r) => (r as PromiseFulfilledResult<Server>).value);
+    return valuesOrFirstFailure(results);
   }
 
   /** Deletes the servers a few at a time, for the same reason as `boot`. */
   async deleteAll(servers: { id: string }[]): Promise<void> {
     const nova = this.nova();
-    const results = await mapSettled(servers, BOOT_CONCURRENCY, (s) => nova.deleteServer(s.id));
-    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed) throw failed.reason;
+    valuesOrFirstFailure(await mapSettled(servers, BOOT_CONCURRENCY, (s) => nova.deleteServer(s.id)));
   }
 
   /** The host's nova-compute service as Nova reports it. */
@@ -79,6 +75,13 @@ export class LocalCloud {
     if (!service) throw new Error(`no nova-compute on ${host}`);
     return service;
   }
+}
+
+/** The values of settled calls, or the first failure among them. */
+function valuesOrFirstFailure<R>(results: PromiseSettledResult<R>[]): R[] {
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  return results.map((r) => (r as PromiseFulfilledResult<R>).value);
 }
 
 /** Calls an nfvi-doctor HTTP API of the local stack (serverless-offline's API Gateway). */

@@ -1,9 +1,13 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdirSync, openSync, closeSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
+import { awsClients } from '../../lib/aws/clients';
 import type { CollectorConfig } from '../../lib/collector/config';
+import { config } from '../../lib/config';
+import { DynamoDbPeerVotes } from '../../lib/store/dynamodb-peer-votes';
+import { localPorts } from './local-env';
 import { PROJECT_ROOT } from './stack';
 
 const run = promisify(execFile);
@@ -30,15 +34,17 @@ export interface NetnsLab {
   /** Runs `ip <args>` inside a host's namespace, e.g. ['link', 'set', 'data0', 'down']. */
   ip(host: LabHost, ...args: string[]): Promise<void>;
   iptables(host: LabHost, ...args: string[]): Promise<void>;
-  /** Starts a collector inside the host's namespace with the given configuration. */
-  startCollector(host: LabHost, config: CollectorConfig, logDir: string): Promise<LabCollector>;
+  /**
+   * Starts a collector inside the host's namespace, reporting to the local bus; its spool is
+   * `<workDir>/<host>/spool` (kept across restarts), its configuration and log in `<workDir>/logs`.
+   */
+  startCollector(host: LabHost, workDir: string): Promise<LabCollector>;
+  /** Resolves once every host is reported reachable by all its peers: the collectors are probing. */
+  watched(timeoutMs?: number): Promise<void>;
   destroy(): Promise<void>;
 }
 
 export interface LabCollector {
-  host: LabHost;
-  process: ChildProcess;
-  logFile: string;
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
@@ -105,28 +111,27 @@ export async function createLab(hostNames: string[]): Promise<NetnsLab> {
 
   const bundle = await collectorBundle();
   const collectors = new Set<LabCollector>();
-  return {
+  const lab: NetnsLab = {
     hosts,
     gateway,
     ip: (host, ...args) => sh('ip', '-n', host.namespace, ...args),
     iptables: (host, ...args) => sh('ip', 'netns', 'exec', host.namespace, 'iptables', ...args),
-    async startCollector(host, config, logDir) {
+    async startCollector(host, workDir) {
+      const logDir = join(workDir, 'logs');
       mkdirSync(logDir, { recursive: true });
       const configFile = join(logDir, `${host.name}.json`);
-      writeFileSync(configFile, JSON.stringify(config, null, 2));
-      const logFile = join(logDir, `${host.name}.log`);
-      const log = openSync(logFile, 'a');
+      writeFileSync(
+        configFile,
+        JSON.stringify(labCollectorConfig(lab, host, join(workDir, host.name, 'spool')), null, 2),
+      );
+      const log = openSync(join(logDir, `${host.name}.log`), 'a');
       const child = spawn('ip', ['netns', 'exec', host.namespace, process.execPath, bundle, '--config', configFile], {
         cwd: PROJECT_ROOT,
         stdio: ['ignore', log, log],
-        env: { ...process.env },
       });
       closeSync(log);
       const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
       const collector: LabCollector = {
-        host,
-        process: child,
-        logFile,
         async stop(signal = 'SIGTERM') {
           if (child.exitCode === null && child.signalCode === null) child.kill(signal);
           await exited;
@@ -136,11 +141,22 @@ export async function createLab(hostNames: string[]): Promise<NetnsLab> {
       collectors.add(collector);
       return collector;
     },
+    async watched(timeoutMs = 30_000) {
+      const votes = new DynamoDbPeerVotes(awsClients().dynamo, config().peerVotesTable);
+      const deadline = Date.now() + timeoutMs;
+      for (const host of hosts) {
+        while ((await votes.votes(host.name)).filter((v) => v.reachable).length < hosts.length - 1) {
+          if (Date.now() > deadline) throw new Error(`the peers of ${host.name} never reported it reachable`);
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+      }
+    },
     async destroy() {
       await Promise.all([...collectors].map((c) => c.stop('SIGKILL')));
       await destroyLab();
     },
   };
+  return lab;
 }
 
 const BUNDLE = join(PROJECT_ROOT, '.local', 'nfvi-collector.cjs');
@@ -162,22 +178,18 @@ async function collectorBundle(): Promise<string> {
 }
 
 /** A lab host's collector configuration: its two links, its lab peers, the local bus. */
-export function labCollectorConfig(
-  lab: NetnsLab,
-  host: LabHost,
-  options: { busName: string; busPort: number; spoolDir: string },
-): CollectorConfig {
+function labCollectorConfig(lab: NetnsLab, host: LabHost, spoolDir: string): CollectorConfig {
   return {
     host: host.name,
     collectorId: `${host.name}/collector`,
     bus: {
-      name: options.busName,
+      name: config().eventBusName,
       region: 'us-east-1',
-      endpoint: `http://${lab.gateway}:${options.busPort}`,
+      endpoint: `http://${lab.gateway}:${localPorts().eventBridge}`,
       // Short backoff: a lab host whose management link comes back delivers its spool at once.
       retry: { baseMs: 100, maxMs: 1000 },
     },
-    spool: { dir: options.spoolDir, fsync: true },
+    spool: { dir: spoolDir, fsync: true },
     heartbeat: { intervalS: 30, bootIdFile: '/proc/sys/kernel/random/boot_id', uptimeFile: '/proc/uptime' },
     link: {
       interfaces: [

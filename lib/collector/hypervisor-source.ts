@@ -10,7 +10,7 @@ type HypervisorConfig = NonNullable<CollectorConfig['hypervisor']>;
 const COMM_LENGTH = 15;
 
 /** Names of the running processes, from /proc/<pid>/comm. */
-export async function runningProcessNames(procDir: string): Promise<Set<string>> {
+async function runningProcessNames(procDir: string): Promise<Set<string>> {
   const entries = await readdir(procDir);
   const names = await Promise.all(
     entries

@@ -93,6 +93,7 @@ async function applySignal(
   deps: CorrelatorDeps,
   invocation: { deadline: Date },
 ): Promise<CorrelationOutcome> {
+  const { quorum: _quorum, ...alarmSettings } = deps.settings;
   let republished = 0;
   for (let attempt = 1; ; attempt++) {
     const signal = await signalOf();
@@ -106,7 +107,6 @@ async function applySignal(
       republished += await publish(current, deps);
       current = { ...current, publishedSeq: current.transitionSeq };
     }
-    const { quorum: _quorum, ...alarmSettings } = deps.settings;
     const decision = decide(current, signal, inventory, { ...alarmSettings, now: deps.clock().toISOString() });
     if (decision.kind === 'ignore') return { outcome: 'ignored', reason: decision.reason, republished };
     const record = decision.transition

@@ -1,3 +1,4 @@
+import { fullJitter } from '../retry/full-jitter';
 import { VimError, vimMessageOf } from './vim-error';
 
 export interface RetryPolicy {
@@ -35,10 +36,6 @@ export interface VimResponse {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Full jitter: spreads the retries of many callers. */
-const backoff = (retry: RetryPolicy, attempt: number) =>
-  Math.random() * Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** (attempt - 1));
-
 /**
  * One HTTP call to an OpenStack API over fetch: a timeout on every attempt, retries with
  * exponential backoff on transient failures, and errors that carry the VIM's message.
@@ -48,7 +45,7 @@ export async function vimFetch(request: VimRequest, options: HttpOptions = DEFAU
   const attempts = request.retry === false ? 1 : options.retry.attempts;
   let lastError: VimError | undefined;
   for (let attempt = 1; attempt <= attempts; attempt++) {
-    if (attempt > 1) await sleep(backoff(options.retry, attempt - 1));
+    if (attempt > 1) await sleep(fullJitter(attempt - 1, options.retry.baseDelayMs, options.retry.maxDelayMs));
     try {
       const response = await fetch(request.url, {
         method: request.method,

@@ -2,15 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { alarmNotification } from '../../lib/alarms/alarm';
-import { awsClients } from '../../lib/aws/clients';
-import { config } from '../../lib/config';
 import type { InventoryFile } from '../../lib/inventory/inventory-file';
-import { DynamoDbPeerVotes } from '../../lib/store/dynamodb-peer-votes';
-import { localPorts } from '../../infra/local/local-env';
-import { createLab, labCollectorConfig, type LabHost, type NetnsLab } from '../../infra/local/netns-lab';
+import { createLab, type LabHost, type NetnsLab } from '../../infra/local/netns-lab';
 import type { SnsHttpSubscriber } from '../../infra/local/sns-http-subscriber';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+import { sleep, waitUntil } from '../support/world';
 
 export const NETNS_LINK_FAULTS = Number(process.env.NFVI_BENCH_LINK_FAULTS ?? 30);
 export const NETNS_HOST_FAULTS = Number(process.env.NFVI_BENCH_HOST_FAULTS ?? 10);
@@ -26,13 +21,9 @@ export interface DetectionSample {
   totalMs: number;
 }
 
-async function until(condition: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(5);
-  }
-}
+/** Notifications are timed by their receipt, not by this wait: a slow poll changes no figure. */
+const TIMEOUT_MS = 20_000;
+const until = (condition: () => boolean, what: string) => waitUntil(condition, what, TIMEOUT_MS);
 
 /**
  * Doctor's measure on network namespaces: `ip link set <dev> down` inside a host (T00) to
@@ -56,26 +47,15 @@ export async function netnsDetection(
   let lab: NetnsLab | undefined;
   try {
     lab = await createLab(names);
-    const settings = { busName: config().eventBusName, busPort: localPorts().eventBridge };
-    for (const host of lab.hosts) {
-      const spoolDir = join(workDir, host.name, 'spool');
-      await lab.startCollector(host, labCollectorConfig(lab, host, { ...settings, spoolDir }), join(workDir, 'logs'));
-    }
-    const votes = new DynamoDbPeerVotes(awsClients().dynamo, config().peerVotesTable);
-    for (const host of lab.hosts) {
-      const deadline = Date.now() + 30_000;
-      while ((await votes.votes(host.name)).filter((v) => v.reachable).length < 2) {
-        if (Date.now() > deadline) throw new Error(`peers of ${host.name} never reported it reachable`);
-        await sleep(100);
-      }
-    }
+    for (const host of lab.hosts) await lab.startCollector(host, workDir);
+    await lab.watched();
     const h1 = lab.hosts[0] as LabHost;
     const link = await inject(lab, h1, 'data0', NETNS_LINK_FAULTS, subscriber, tenant);
     const hostDown = await inject(lab, h1, 'mgmt0', NETNS_HOST_FAULTS, subscriber, tenant);
     return { link, hostDown };
   } finally {
     await lab?.destroy();
-    if (!process.env.KEEP) rmSync(workDir, { recursive: true, force: true });
+    rmSync(workDir, { recursive: true, force: true });
   }
 }
 

@@ -2,19 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { alarmClearedNotification, alarmNotification, type Alarm } from '../../lib/alarms/alarm';
-import { awsClients } from '../../lib/aws/clients';
-import { config } from '../../lib/config';
-import { DynamoDbPeerVotes } from '../../lib/store/dynamodb-peer-votes';
-import { localPorts } from '../../infra/local/local-env';
-import {
-  createLab,
-  labCollectorConfig,
-  type LabCollector,
-  type LabHost,
-  type NetnsLab,
-} from '../../infra/local/netns-lab';
+import { createLab, type LabCollector, type LabHost, type NetnsLab } from '../../infra/local/netns-lab';
 import type { ReceivedMessage } from '../../infra/local/sns-http-subscriber';
-import { adminDeliveriesFor, createWorld, eventually, sleep, waitUntil, type World } from '../support/world';
+import { adminDeliveriesFor, createWorld, sleep, waitUntil, type World } from '../support/world';
 
 /**
  * Doctor's fault injection, end to end: three compute hosts as network namespaces on a
@@ -42,13 +32,7 @@ describe('Edge collectors in network namespaces, against the local stack', () =>
   let h3: LabHost;
   const collectors = new Map<LabHost, LabCollector>();
   const startCollector = async (host: LabHost) => {
-    const settings = { busName: config().eventBusName, busPort: localPorts().eventBridge };
-    const collector = await lab.startCollector(
-      host,
-      labCollectorConfig(lab, host, { ...settings, spoolDir: join(workDir, host.name, 'spool') }),
-      join(workDir, 'logs'),
-    );
-    collectors.set(host, collector);
+    collectors.set(host, await lab.startCollector(host, workDir));
   };
 
   beforeAll(async () => {
@@ -68,13 +52,7 @@ describe('Edge collectors in network namespaces, against the local stack', () =>
     [h1, h2, h3] = lab.hosts as [LabHost, LabHost, LabHost];
     for (const host of lab.hosts) await startCollector(host);
     // Every host is watched by its two peers once their first probes are answered.
-    const votes = new DynamoDbPeerVotes(awsClients().dynamo, config().peerVotesTable);
-    for (const host of lab.hosts) {
-      await eventually(
-        async () => (await votes.votes(host.name)).filter((v) => v.reachable).length === 2,
-        `both peers of ${host.name} to report it reachable`,
-      );
-    }
+    await lab.watched();
   });
 
   afterAll(async () => {

@@ -1,3 +1,4 @@
+import { fullJitter } from '../../retry/full-jitter';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { COLLECTOR_SOURCE } from '../../southbound/collector-events';
@@ -252,7 +253,7 @@ export class Delivery {
     if (this.stopping.signal.aborted) return;
     this.failures++;
     const { baseMs, maxMs } = this.retry;
-    const delayMs = Math.round(Math.random() * Math.min(maxMs, baseMs * 2 ** (this.failures - 1)));
+    const delayMs = Math.round(fullJitter(this.failures, baseMs, maxMs));
     this.options.logger.warn('bus call failed; retrying', {
       error: reason,
       entries,
