@@ -11,6 +11,12 @@ const environment = z.object({
   NFVI_PEER_VOTES_TABLE: z.string().min(1),
   NFVI_CONSTRAINTS_TABLE: z.string().min(1),
   NFVI_SESSIONS_TABLE: z.string().min(1),
+  /** Base URL of the maintenance API as tenants reach it (reply_url, instance_ids). */
+  NFVI_MAINTENANCE_API_URL: z.url(),
+  /** Instances a compute host can hold, for the drain planner. */
+  NFVI_MAINTENANCE_HOST_SLOTS: z.coerce.number().int().positive().default(32),
+  /** How long a workflow invocation follows moves in flight before leaving them to the sweeper. */
+  NFVI_MAINTENANCE_FOLLOW_S: z.coerce.number().nonnegative().default(45),
   NFVI_PEER_QUORUM_MIN: z.coerce.number().int().min(2).default(2),
   NFVI_PEER_VOTE_TTL_S: z.coerce.number().positive().default(90),
   NFVI_ADMIN_TOPIC_ARN: z.string().startsWith('arn:'),
@@ -38,6 +44,7 @@ export type Config = {
   peerVotesTable: string;
   constraintsTable: string;
   sessionsTable: string;
+  maintenance: { apiUrl: string; hostSlots: number; followS: number };
   quorum: { minObservers: number; voteTtlS: number };
   adminTopicArn: string;
   topicPrefix: string;
@@ -76,6 +83,11 @@ export function configFrom(env: NodeJS.ProcessEnv): Config {
     peerVotesTable: e.NFVI_PEER_VOTES_TABLE,
     constraintsTable: e.NFVI_CONSTRAINTS_TABLE,
     sessionsTable: e.NFVI_SESSIONS_TABLE,
+    maintenance: {
+      apiUrl: e.NFVI_MAINTENANCE_API_URL,
+      hostSlots: e.NFVI_MAINTENANCE_HOST_SLOTS,
+      followS: e.NFVI_MAINTENANCE_FOLLOW_S,
+    },
     quorum: { minObservers: e.NFVI_PEER_QUORUM_MIN, voteTtlS: e.NFVI_PEER_VOTE_TTL_S },
     adminTopicArn: e.NFVI_ADMIN_TOPIC_ARN,
     topicPrefix: e.NFVI_TOPIC_PREFIX,

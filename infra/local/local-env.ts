@@ -53,6 +53,7 @@ export function localEnvironment(ports: LocalPorts = localPorts()): Record<strin
     NFVI_PEER_VOTES_TABLE: names.peerVotesTable,
     NFVI_CONSTRAINTS_TABLE: names.constraintsTable,
     NFVI_SESSIONS_TABLE: names.sessionsTable,
+    NFVI_MAINTENANCE_API_URL: `http://127.0.0.1:${ports.http}`,
     NFVI_VIM_ACTIONS_TABLE: names.vimActionsTable,
     NFVI_VIM: process.env.NFVI_VIM ?? process.env.VIM ?? 'openstack',
     NFVI_VIM_CREDENTIALS_FILE: VIM_CREDENTIALS_FILE,

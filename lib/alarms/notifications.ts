@@ -5,13 +5,13 @@ import type { FaultRecord } from './fault-record';
 const NOTIFICATION_ID_NAMESPACE = 'c0f7e7a4-6a43-4b53-9a26-0f4de2b1d6a9';
 
 /** SNS message attributes, for subscription filter policies. */
-export interface NotificationAttributes {
+export type NotificationAttributes = {
   notificationType: FaultNotification['notificationType'];
   eventType: string;
   perceivedSeverity: string;
   host: string;
   tenantId: string;
-}
+};
 
 export type Audience = { kind: 'admin' } | { kind: 'tenant'; tenantId: string };
 

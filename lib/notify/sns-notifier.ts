@@ -1,9 +1,18 @@
 import { PublishCommand, type MessageAttributeValue, type SNSClient } from '@aws-sdk/client-sns';
-import type { Delivery, NotificationAttributes } from '../alarms/notifications';
+import type { Audience } from '../alarms/notifications';
 import type { Notifier } from '../correlation/ports';
 import type { TenantTopicRegistry } from '../inventory/load-inventory';
+import type { MaintenanceNotifier } from '../maintenance/workflow/ports';
 
-const messageAttributes = (attributes: NotificationAttributes): Record<string, MessageAttributeValue> =>
+/** A message for one audience: fault notifications and maintenance notifications alike. */
+export interface Publication {
+  audience: Audience;
+  notification: unknown;
+  /** SNS message attributes, for subscription filter policies. */
+  attributes: Readonly<Record<string, string>>;
+}
+
+const messageAttributes = (attributes: Publication['attributes']): Record<string, MessageAttributeValue> =>
   Object.fromEntries(
     Object.entries(attributes).map(([name, value]) => [name, { DataType: 'String', StringValue: String(value) }]),
   );
@@ -13,14 +22,14 @@ const messageAttributes = (attributes: NotificationAttributes): Record<string, M
  * tenant's own topic (never a shared one), all in parallel. Every message is attempted;
  * if any failed, the call fails after the others went out, and the caller retries.
  */
-export class SnsNotifier implements Notifier {
+export class SnsNotifier implements Notifier, MaintenanceNotifier {
   constructor(
     private readonly sns: SNSClient,
     private readonly adminTopicArn: string,
     private readonly tenantTopics: TenantTopicRegistry,
   ) {}
 
-  async publish(deliveries: Delivery[]): Promise<void> {
+  async publish(deliveries: readonly Publication[]): Promise<void> {
     const tenantIds = deliveries.flatMap((d) => (d.audience.kind === 'tenant' ? [d.audience.tenantId] : []));
     const topics = await this.tenantTopics.topicArnsFor(tenantIds);
     const results = await Promise.allSettled(

@@ -3,10 +3,16 @@ import {
   instanceConstraint,
   instanceGroupConstraint,
   type ConstraintKind,
+  type InstanceConstraint,
+  type InstanceGroupConstraint,
 } from '../maintenance/constraints/constraints';
 import type { Constraint, ConstraintStore } from '../maintenance/constraints/manage-constraints';
+import { batchGetAll } from './batch-get-all';
 
 const keyOf = (kind: ConstraintKind, id: string) => ({ pk: `${kind}#${id}` });
+const withoutKey = ({ pk: _pk, ...constraint }: Record<string, unknown>) => constraint;
+const parse = (kind: ConstraintKind, item: Record<string, unknown>): Constraint =>
+  (kind === 'instance' ? instanceConstraint : instanceGroupConstraint).parse(withoutKey(item));
 
 /** Maintenance constraints, one item per instance or instance group. */
 export class DynamoDbConstraints implements ConstraintStore {
@@ -19,9 +25,24 @@ export class DynamoDbConstraints implements ConstraintStore {
     const { Item } = await this.client.send(
       new GetCommand({ TableName: this.tableName, Key: keyOf(kind, id), ConsistentRead: true }),
     );
-    if (!Item) return undefined;
-    const { pk: _pk, ...constraint } = Item;
-    return (kind === 'instance' ? instanceConstraint : instanceGroupConstraint).parse(constraint);
+    return Item ? parse(kind, Item) : undefined;
+  }
+
+  /** The constraints of the instances among `ids` that have one. */
+  async instances(ids: string[]): Promise<InstanceConstraint[]> {
+    const items = await batchGetAll(
+      this.client,
+      this.tableName,
+      [...new Set(ids)].map((id) => keyOf('instance', id)),
+    );
+    return items.map((item) => parse('instance', item) as InstanceConstraint);
+  }
+
+  /** The constraints of the instance groups among `ids` that have one. */
+  async groups(ids: string[]): Promise<InstanceGroupConstraint[]> {
+    const keys = [...new Set(ids)].map((id) => keyOf('instance_group', id));
+    const items = await batchGetAll(this.client, this.tableName, keys);
+    return items.map((item) => parse('instance_group', item) as InstanceGroupConstraint);
   }
 
   async put(kind: ConstraintKind, id: string, constraint: Constraint): Promise<void> {

@@ -1,14 +1,8 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { CreateTopicCommand, type SNSClient } from '@aws-sdk/client-sns';
-import {
-  BatchGetCommand,
-  PutCommand,
-  type BatchGetCommandOutput,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
+import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { TenantTopicRegistry } from '../inventory/load-inventory';
-
-const BATCH_GET_LIMIT = 100;
+import { batchGetAll } from '../store/batch-get-all';
 
 /** `nfvi-doctor-<stage>-tenant-<tenantId>`: one topic per tenant keeps tenants apart. */
 export const tenantTopicName = (topicPrefix: string, tenantId: string) => `${topicPrefix}-tenant-${tenantId}`;
@@ -41,21 +35,12 @@ export class TenantTopics implements TenantTopicRegistry {
   }
 
   private async recorded(tenantIds: string[]): Promise<Map<string, string>> {
-    const found = new Map<string, string>();
-    for (let i = 0; i < tenantIds.length; i += BATCH_GET_LIMIT) {
-      let keys: Record<string, unknown>[] | undefined = tenantIds
-        .slice(i, i + BATCH_GET_LIMIT)
-        .map((tenantId) => ({ tenantId }));
-      while (keys && keys.length > 0) {
-        const page: BatchGetCommandOutput = await this.dynamo.send(
-          new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }),
-        );
-        for (const item of page.Responses?.[this.tableName] ?? [])
-          found.set(String(item.tenantId), String(item.topicArn));
-        keys = page.UnprocessedKeys?.[this.tableName]?.Keys;
-      }
-    }
-    return found;
+    const items = await batchGetAll(
+      this.dynamo,
+      this.tableName,
+      tenantIds.map((tenantId) => ({ tenantId })),
+    );
+    return new Map(items.map((item) => [String(item.tenantId), String(item.topicArn)]));
   }
 
   /** CreateTopic is idempotent, so two invocations creating the same tenant's topic agree. */

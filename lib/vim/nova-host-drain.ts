@@ -1,17 +1,17 @@
-import type { HostDrain, HostedInstance, MoveType } from '../maintenance/drain/host-drain';
+import type { HostDrain, HostedInstance, MoveProgress, MoveType } from '../maintenance/drain/host-drain';
 import type { NovaClient } from './nova';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Statuses of a server whose migration is under way. */
+const MOVING = new Set(['MIGRATING', 'RESIZE', 'VERIFY_RESIZE']);
+/** Statuses of a server that runs (or rests) where it is. */
+const SETTLED = new Set(['ACTIVE', 'SHUTOFF']);
 
 /**
- * Draining through Nova: the compute service disabled with a reason (the scheduler then
- * places nothing there), instances live-migrated, or cold-migrated and the resize confirmed.
+ * Draining through Nova: the compute service disabled with a reason (the scheduler then places
+ * nothing there), instances live-migrated, or cold-migrated and the resize confirmed.
  */
 export class NovaHostDrain implements HostDrain {
-  constructor(
-    private readonly nova: NovaClient,
-    private readonly timeoutMs = 120_000,
-  ) {}
+  constructor(private readonly nova: NovaClient) {}
 
   disable(host: string, reason: string): Promise<void> {
     return this.nova.setServiceEnabled(host, false, reason);
@@ -25,28 +25,23 @@ export class NovaHostDrain implements HostDrain {
     return (await this.nova.listServers({ host })).map((s) => ({ id: s.id, name: s.name, projectId: s.tenantId }));
   }
 
-  async move(instanceId: string, how: MoveType, targetHost?: string): Promise<string> {
-    const from = (await this.nova.getServer(instanceId)).host;
-    if (how === 'LIVE_MIGRATE') {
-      await this.nova.liveMigrate(instanceId, targetHost);
-      return this.landed(instanceId, from);
-    }
-    await this.nova.migrate(instanceId, targetHost);
-    await this.nova.waitForStatus(instanceId, 'VERIFY_RESIZE', this.timeoutMs);
-    await this.nova.confirmResize(instanceId);
-    return (await this.nova.waitForStatus(instanceId, 'ACTIVE', this.timeoutMs)).host ?? '';
+  async startMove(instanceId: string, how: MoveType, from: string, to?: string): Promise<void> {
+    const server = await this.nova.getServer(instanceId);
+    if ((server.host && server.host !== from) || MOVING.has(server.status)) return;
+    if (how === 'LIVE_MIGRATE') await this.nova.liveMigrate(instanceId, to);
+    else await this.nova.migrate(instanceId, to);
   }
 
-  /** A live migration keeps the server ACTIVE: it is done when the server runs on another host. */
-  private async landed(instanceId: string, from: string | null): Promise<string> {
-    const deadline = Date.now() + this.timeoutMs;
-    for (;;) {
-      const server = await this.nova.getServer(instanceId);
-      if (server.status === 'ERROR') throw new Error(`live migration of ${instanceId} left it in ERROR`);
-      if (server.status === 'ACTIVE' && server.host && server.host !== from) return server.host;
-      if (Date.now() > deadline)
-        throw new Error(`live migration of ${instanceId} did not finish in ${this.timeoutMs} ms`);
-      await sleep(250);
+  async moveProgress(instanceId: string, from: string): Promise<MoveProgress> {
+    const server = await this.nova.getServer(instanceId);
+    if (server.status === 'ERROR')
+      return { kind: 'failed', reason: `instance ${instanceId} went to ERROR while moving` };
+    // A cold migration waits for the resize to be confirmed; the old host is freed only then.
+    if (server.status === 'VERIFY_RESIZE') {
+      await this.nova.confirmResize(instanceId);
+      return { kind: 'moving' };
     }
+    if (SETTLED.has(server.status) && server.host && server.host !== from) return { kind: 'done', host: server.host };
+    return { kind: 'moving' };
   }
 }

@@ -68,6 +68,11 @@ export interface Hypervisor {
   status: string | undefined;
 }
 
+export interface Aggregate {
+  name: string;
+  hosts: string[];
+}
+
 export interface NovaOptions {
   /** Caps the negotiated microversion (e.g. '2.52' to use the pre-2.53 service calls). */
   maxMicroversion?: Microversion;
@@ -176,6 +181,46 @@ export class NovaClient {
       state: h.state,
       status: h.status,
     }));
+  }
+
+  /** Host aggregates with their member hosts. */
+  async listAggregates(): Promise<Aggregate[]> {
+    const body = await this.call({ method: 'GET', path: '/os-aggregates' });
+    return z
+      .object({ aggregates: z.array(z.object({ name: z.string(), hosts: z.array(z.string()).nullish() })) })
+      .parse(body)
+      .aggregates.map((a) => ({ name: a.name, hosts: a.hosts ?? [] }));
+  }
+
+  /** Creates a host aggregate holding the hosts (for operators' scripts and tests); returns its id. */
+  async createAggregate(name: string, hosts: string[]): Promise<string> {
+    const body = await this.call({
+      method: 'POST',
+      path: '/os-aggregates',
+      body: { aggregate: { name } },
+      retry: false,
+    });
+    const id = String(
+      z.object({ aggregate: z.object({ id: z.union([z.string(), z.number()]) }) }).parse(body).aggregate.id,
+    );
+    for (const host of hosts)
+      await this.call({
+        method: 'POST',
+        path: `/os-aggregates/${id}/action`,
+        body: { add_host: { host } },
+        retry: false,
+      });
+    return id;
+  }
+
+  /** Empties and deletes a host aggregate. */
+  async deleteAggregate(id: string): Promise<void> {
+    const body = await this.call({ method: 'GET', path: `/os-aggregates/${id}` });
+    const hosts = z.object({ aggregate: z.object({ hosts: z.array(z.string()).nullish() }) }).parse(body)
+      .aggregate.hosts;
+    for (const host of hosts ?? [])
+      await this.call({ method: 'POST', path: `/os-aggregates/${id}/action`, body: { remove_host: { host } } });
+    await this.call({ method: 'DELETE', path: `/os-aggregates/${id}` });
   }
 
   /** Servers of every project, optionally on one host, following Nova's pages. */

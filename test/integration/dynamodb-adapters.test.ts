@@ -8,7 +8,8 @@ import { DynamoDbFaultActions } from '../../lib/store/dynamodb-fault-actions';
 import { DynamoDbFaultStore } from '../../lib/store/dynamodb-fault-store';
 import { DynamoDbInventory } from '../../lib/store/dynamodb-inventory';
 import { DynamoDbPeerVotes } from '../../lib/store/dynamodb-peer-votes';
-import { ConcurrentSessionUpdateError, DynamoDbSessions } from '../../lib/store/dynamodb-sessions';
+import { ConcurrentSessionUpdateError, type OutboxEntry } from '../../lib/maintenance/workflow/ports';
+import { DynamoDbSessions } from '../../lib/store/dynamodb-sessions';
 import type { Session } from '../../lib/maintenance/session/session';
 import type { PeerVote } from '../../lib/correlation/peer-quorum';
 import { TenantTopics } from '../../lib/tenants/tenant-topics';
@@ -244,5 +245,47 @@ describe('DynamoDbSessions (DynamoDB Local)', () => {
     expect(listed).not.toContain(later);
     expect(listed).not.toContain(ended);
     expect((await store().list()).map((s) => s.session_id)).toEqual(expect.arrayContaining([due, later, ended]));
+  });
+
+  it('keeps the outbox with the decision, and removes only the effects carried out', async () => {
+    const id = unique('outbox');
+    const notice = (n: number): OutboxEntry => ({
+      id: `1.${n}`,
+      effect: { type: 'enable-host', host: `compute-${n}` },
+    });
+    await store().save(sessionOf(id, 1), undefined, [notice(0), notice(1)]);
+    await store().save(sessionOf(id, 2), 1, [notice(0), notice(1), { ...notice(2), id: '2.0' }]);
+    await store().settle(id, ['1.0', '1.1']);
+    expect((await store().load(id))?.outbox).toEqual([{ ...notice(2), id: '2.0' }]);
+    expect(await store().get(id)).toMatchObject({ version: 2 });
+  });
+
+  it('lists a session as due at once while effects are left or moves awaited, and not once it ended with none', async () => {
+    const [pending, draining, ended] = [unique('pending'), unique('draining'), unique('ended')];
+    const effect: OutboxEntry = { id: '1.0', effect: { type: 'enable-host', host: 'compute-1' } };
+    await store().save(sessionOf(pending, 1, { deadline_at: at(50) }), undefined, [effect]);
+    await store().save(sessionOf(draining, 1, { waiting_for: 'DRAIN', deadline_at: at(50) }), undefined);
+    await store().save(sessionOf(ended, 1, { state: 'MAINTENANCE_DONE' }), undefined, [effect]);
+    expect(await store().due(new Date(at(20)))).toEqual(expect.arrayContaining([pending, draining, ended]));
+    await store().settle(pending, ['1.0']);
+    await store().settle(ended, ['1.0']);
+    const due = await store().due(new Date(at(20)));
+    expect(due).toContain(draining);
+    expect(due).not.toContain(pending);
+    expect(due).not.toContain(ended);
+  });
+
+  it('lets one runner at a time hold a session, until it releases it or its lease expires', async () => {
+    const id = unique('lease');
+    const now = new Date(at(0));
+    expect(await store().claim(id, 'runner-1', now, new Date(at(60)))).toBe(true);
+    expect(await store().claim(id, 'runner-2', now, new Date(at(60)))).toBe(false);
+    expect(await store().claim(id, 'runner-1', now, new Date(at(90)))).toBe(true);
+    await store().release(id, 'runner-2');
+    expect(await store().claim(id, 'runner-2', new Date(at(61)), new Date(at(120)))).toBe(false);
+    expect(await store().claim(id, 'runner-2', new Date(at(91)), new Date(at(150)))).toBe(true);
+    await store().release(id, 'runner-2');
+    expect(await store().claim(id, 'runner-3', now, new Date(at(60)))).toBe(true);
+    expect((await store().list()).map((s) => s.session_id)).not.toContain(`lease#${id}`);
   });
 });

@@ -1,7 +1,9 @@
+import type { MoveProgress } from '../../lib/maintenance/drain/host-drain';
 import type { Server } from '../../lib/vim/nova';
 import { NovaHostDrain } from '../../lib/vim/nova-host-drain';
 import type { LocalCloud } from '../../infra/local/local-cloud';
 import { HOSTS, localCloud } from '../support/openstack';
+import { sleep } from '../support/world';
 
 /** Draining a host through the real local Nova, as the maintenance workflow will. */
 describe('NovaHostDrain (real Nova, fake hosts)', () => {
@@ -20,6 +22,16 @@ describe('NovaHostDrain (real Nova, fake hosts)', () => {
       ...(await cloud.boot('tenant-b', source, [`drain-cold-${suffix}`])),
     );
   }, 90_000);
+
+  /** Follows a move as the workflow does, confirming a cold migration when Nova waits for it. */
+  async function settled(id: string): Promise<MoveProgress> {
+    const deadline = Date.now() + 90_000;
+    for (;;) {
+      const progress = await drain.moveProgress(id, source);
+      if (progress.kind !== 'moving' || Date.now() > deadline) return progress;
+      await sleep(250);
+    }
+  }
 
   afterAll(async () => {
     await drain.enable(source);
@@ -42,12 +54,23 @@ describe('NovaHostDrain (real Nova, fake hosts)', () => {
 
   it('live-migrates one instance and cold-migrates the other off the disabled host, leaving it empty of them', async () => {
     const [live, cold] = servers as [Server, Server];
-    expect(await drain.move(live.id, 'LIVE_MIGRATE', target)).toBe(target);
-    expect(await drain.move(cold.id, 'MIGRATE', target)).toBe(target);
+    await drain.startMove(live.id, 'LIVE_MIGRATE', source, target);
+    await drain.startMove(cold.id, 'MIGRATE', source, target);
+    // Started twice (a retried invocation): the second call sees the move under way and does nothing.
+    await drain.startMove(cold.id, 'MIGRATE', source, target);
+    expect(await settled(live.id)).toEqual({ kind: 'done', host: target });
+    expect(await settled(cold.id)).toEqual({ kind: 'done', host: target });
     const left = (await drain.instancesOn(source)).map((i) => i.id);
     expect(left).not.toContain(live.id);
     expect(left).not.toContain(cold.id);
   }, 120_000);
+
+  it('reports a move done only once the instance runs elsewhere, and repeating the report changes nothing', async () => {
+    const [live] = servers as [Server, Server];
+    expect(await drain.moveProgress(live.id, source)).toEqual({ kind: 'done', host: target });
+    await drain.startMove(live.id, 'LIVE_MIGRATE', source, target);
+    expect((await cloud.nova().getServer(live.id)).host).toBe(target);
+  });
 
   it('enables the compute service again', async () => {
     await drain.enable(source);

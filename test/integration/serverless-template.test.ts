@@ -101,7 +101,20 @@ describe('The deployable template (serverless package --stage prod)', () => {
     const schedules = ofType('AWS::Events::Rule')
       .map((r) => r.Properties.ScheduleExpression)
       .filter(Boolean);
-    expect(schedules.sort()).toEqual(['rate(1 minute)', 'rate(5 minutes)']);
+    expect(schedules.sort()).toEqual(['rate(1 minute)', 'rate(1 minute)', 'rate(5 minutes)']);
+  });
+
+  it('drives maintenance from its own work events and the operator hook answers, and sweeps every minute', () => {
+    expect(ruleOn('nfvi.maintenance')?.Properties.EventPattern).toEqual({
+      source: ['nfvi.maintenance'],
+      'detail-type': ['MaintenanceWork'],
+    });
+    expect(ruleOn('nfvi.operator')?.Properties.EventPattern).toEqual({
+      source: ['nfvi.operator'],
+      'detail-type': ['HostMaintenanceCompleted', 'HostMaintenanceFailed'],
+    });
+    const env = (resources.MaintenanceApiLambdaFunction as Resource).Properties.Environment.Variables;
+    expect(JSON.stringify(env.NFVI_MAINTENANCE_API_URL)).toContain('ApiGatewayRestApi');
   });
 
   it('binds the functions that talk to OpenStack to the stage VPC, and only those', () => {
@@ -112,7 +125,10 @@ describe('The deployable template (serverless package --stage prod)', () => {
     expect(vpcBound).toEqual([
       'InventorySyncLambdaFunction',
       'KeystoneAuthorizerLambdaFunction',
+      'MaintenanceApiLambdaFunction',
       'MaintenanceConstraintsLambdaFunction',
+      'MaintenanceSweeperLambdaFunction',
+      'MaintenanceWorkflowLambdaFunction',
       'VimAdapterLambdaFunction',
       'VimRetryLambdaFunction',
     ]);
@@ -148,7 +164,7 @@ describe('The deployable template (serverless package --stage prod)', () => {
 
   it('puts the API routes behind the Keystone authorizer', () => {
     const methods = ofType('AWS::ApiGateway::Method');
-    expect(methods.length).toBe(8);
+    expect(methods.length).toBe(14);
     for (const m of methods) {
       expect(m.Properties.AuthorizationType).toBe('CUSTOM');
       expect(m.Properties.AuthorizerId).toEqual({ Ref: 'KeystoneAuthorizerApiGatewayAuthorizer' });

@@ -1,6 +1,5 @@
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { alarmNotification } from '../../lib/alarms/alarm';
 import { awsClients } from '../../lib/aws/clients';
 import { config } from '../../lib/config';
@@ -10,9 +9,9 @@ import { DynamoDbInventory } from '../../lib/store/dynamodb-inventory';
 import type { Server } from '../../lib/vim/nova';
 import { FaultInjector } from '../../infra/local/fault-injector';
 import { callApi } from '../../infra/local/local-cloud';
-import { localPorts } from '../../infra/local/local-env';
 import { openstackScript } from '../../infra/local/openstack';
 import { SnsHttpSubscriber } from '../../infra/local/sns-http-subscriber';
+import { invokeFunction } from '../../infra/local/invoke-function';
 import { HOSTS, localCloud } from '../support/openstack';
 import { eventually, sleep } from '../support/world';
 
@@ -132,7 +131,7 @@ describe('VIM adapter with a real Keystone + Nova', () => {
     } finally {
       await openstackScript('start-service', 'nova-api');
     }
-    await invokeVimRetry();
+    await invokeFunction('vimRetry');
     expect(await forcedDown(unreachable)).toBe(true);
     expect(await statuses(servers[unreachable] ?? [])).toEqual(['ERROR']);
     expect(await pendingHosts()).not.toContain(unreachable);
@@ -223,14 +222,3 @@ describe('Keystone token auth on the HTTP API', () => {
 
 const pendingHosts = () =>
   new DynamoDbFaultActions(awsClients().dynamo, config().vim.actionsTable as string).pendingHosts();
-
-/** The scheduled retry, invoked now through the local Lambda endpoint instead of waiting a minute. */
-async function invokeVimRetry(): Promise<void> {
-  const lambda = new LambdaClient({ endpoint: `http://127.0.0.1:${localPorts().lambda}` });
-  try {
-    const result = await lambda.send(new InvokeCommand({ FunctionName: `nfvi-doctor-${config().stage}-vimRetry` }));
-    if (result.FunctionError) throw new Error(`vimRetry failed: ${Buffer.from(result.Payload ?? []).toString()}`);
-  } finally {
-    lambda.destroy();
-  }
-}

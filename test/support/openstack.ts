@@ -16,6 +16,8 @@ export const HOSTS = {
   /** The draining test disables only its source host. */
   drain: { source: 'fake-host-6', target: 'fake-host-7' },
   constraints: 'fake-host-7',
+  /** Maintenance sessions empty `drained`; the host aggregate of all three keeps moves on `spare`. */
+  maintenance: { drained: ['fake-host-8', 'fake-host-9'], spare: 'fake-host-10' },
 } as const;
 
-export const COMPUTE_HOSTS = 7;
+export const COMPUTE_HOSTS = 10;

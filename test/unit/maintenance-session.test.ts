@@ -199,14 +199,20 @@ describe('Maintenance session', () => {
         },
         expect.objectContaining({ project_id: 'tenant-b', state: 'MAINTENANCE' }),
       ]);
-      expect(ofType(effects.created, 'schedule-deadline')).toEqual([
-        { type: 'schedule-deadline', session_id: SID, at: at(REPLY_TIMEOUT_S) },
-      ]);
+    });
+
+    it('waits for the replies until reply_at, then for maintenance_at', () => {
+      const waits = run();
+      waits.go(created(), at(0));
+      expect(waits.session).toMatchObject({ waiting_for: 'REPLIES', deadline_at: at(REPLY_TIMEOUT_S) });
+      waits.go(reply('tenant-a', 'ACK_MAINTENANCE', at(10)), at(10));
+      waits.go(reply('tenant-b', 'ACK_MAINTENANCE', at(20)), at(20));
+      expect(waits.session).toMatchObject({ waiting_for: 'MAINTENANCE_AT', deadline_at: MAINTENANCE_AT });
     });
 
     it('waits for every tenant, then for maintenance_at, before asking the planner for a step', () => {
       expect(effects.ackMaintenanceA).toEqual([]);
-      expect(effects.ackMaintenanceB).toEqual([{ type: 'schedule-deadline', session_id: SID, at: MAINTENANCE_AT }]);
+      expect(effects.ackMaintenanceB).toEqual([]);
       expect(effects.maintenanceAt).toEqual([
         {
           type: 'plan-next-step',
@@ -296,7 +302,6 @@ describe('Maintenance session', () => {
           },
         },
         { type: 'host-maintenance-hook', session_id: SID, host: 'host-1', metadata: { openstack_version: 'Queens' } },
-        { type: 'schedule-deadline', session_id: SID, at: at(3670 + 7200) },
       ]);
     });
 
@@ -504,9 +509,8 @@ describe('Maintenance session', () => {
     it('proceeds past MAINTENANCE when nobody answered by reply_at', () => {
       const r = run();
       r.go(created(), at(0));
-      expect(r.go(tick, at(REPLY_TIMEOUT_S))).toEqual([
-        { type: 'schedule-deadline', session_id: SID, at: MAINTENANCE_AT },
-      ]);
+      expect(r.go(tick, at(REPLY_TIMEOUT_S))).toEqual([]);
+      expect(r.session).toMatchObject({ waiting_for: 'MAINTENANCE_AT', deadline_at: MAINTENANCE_AT });
     });
   });
 
@@ -632,11 +636,10 @@ describe('Maintenance session', () => {
     });
 
     it('asks nobody when no instance runs on the hosts, and waits for maintenance_at', () => {
-      const effects = run().go(created({}, []), at(0));
+      const r = run();
+      const effects = r.go(created({}, []), at(0));
       expect(tenantStates(effects)).toEqual([]);
-      expect(ofType(effects, 'schedule-deadline')).toEqual([
-        { type: 'schedule-deadline', session_id: SID, at: MAINTENANCE_AT },
-      ]);
+      expect(r.session).toMatchObject({ waiting_for: 'MAINTENANCE_AT', deadline_at: MAINTENANCE_AT });
     });
   });
 
@@ -666,6 +669,38 @@ describe('Maintenance session', () => {
         kind: 'ignored',
         reason: 'unknown-instance',
       });
+    });
+  });
+
+  describe('planner waits', () => {
+    const waiting = { 'host-1': ['instance vm-a1 waits: recovery_time of group mme until 1772362900'] };
+    const waitingPlan = (): PlannedStep => ({ kind: 'wait', until: at(3700), waiting });
+
+    it('keeps why each host waits and asks the planner again at the time it names', () => {
+      const r = run();
+      r.go(created({}, []), at(0));
+      r.go(tick, MAINTENANCE_AT);
+      expect(r.go(planned(1, waitingPlan()), at(3601))).toEqual([]);
+      expect(r.session).toMatchObject({ waiting_for: 'PLAN', deadline_at: at(3700), waiting_hosts: waiting });
+      expect(r.apply(tick, at(3650))).toMatchObject({ kind: 'ignored', reason: 'not-due' });
+      expect(ofType(r.go(tick, at(3700)), 'plan-next-step')).toEqual([
+        expect.objectContaining({ request: expect.objectContaining({ seq: 2, pending_hosts: ['host-1', 'host-2'] }) }),
+      ]);
+    });
+
+    it('ignores the same waiting plan delivered twice', () => {
+      const r = run();
+      r.go(created({}, []), at(0));
+      r.go(tick, MAINTENANCE_AT);
+      r.go(planned(1, waitingPlan()), at(3601));
+      expect(r.apply(planned(1, waitingPlan()), at(3602))).toMatchObject({ kind: 'ignored', reason: 'duplicate' });
+    });
+
+    it('records when each instance was moved, for the next plan to count recovery_time from', () => {
+      const r = atHostMaintenance();
+      expect(r.session.step?.moves['vm-a1']).toMatchObject({ status: 'REQUESTED' });
+      r.go({ type: 'instance-action-done', instance_id: 'vm-a1' }, at(3650));
+      expect(r.session.step?.moves['vm-a1']).toMatchObject({ status: 'DONE', done_at: at(3650) });
     });
   });
 

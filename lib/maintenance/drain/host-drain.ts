@@ -7,12 +7,20 @@ export interface HostedInstance {
   projectId: string;
 }
 
-/** What draining a host asks of the VIM. */
+/** Where an instance being moved is, as the VIM reports it. */
+export type MoveProgress = { kind: 'moving' } | { kind: 'done'; host: string } | { kind: 'failed'; reason: string };
+
+/**
+ * What draining a host asks of the VIM. Moves are started and then followed, never awaited in
+ * one call: a live migration may take longer than a function runs. Every call may be repeated.
+ */
 export interface HostDrain {
   /** Takes the host out of scheduling, with the reason operators see on the compute service. */
   disable(host: string, reason: string): Promise<void>;
   enable(host: string): Promise<void>;
   instancesOn(host: string): Promise<HostedInstance[]>;
-  /** Moves the instance off its host and resolves with the host it runs on afterwards. */
-  move(instanceId: string, how: MoveType, targetHost?: string): Promise<string>;
+  /** Starts moving the instance off `from` (to `to`, or where the VIM's scheduler chooses), unless it left or is on its way. */
+  startMove(instanceId: string, how: MoveType, from: string, to?: string): Promise<void>;
+  /** Where the move stands; confirms a cold migration that waits for it. */
+  moveProgress(instanceId: string, from: string): Promise<MoveProgress>;
 }

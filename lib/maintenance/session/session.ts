@@ -46,6 +46,8 @@ const move = z.object({
   /** Decided when the round closes: the tenant's choice or the session's default. */
   action: instanceAction.optional(),
   status: z.enum(['AWAITING_REPLY', 'REQUESTED', 'OWN_ACTION', 'DONE']),
+  /** When the VIM reported it moved; the planner counts its group's recovery_time from here. */
+  done_at: z.string().optional(),
 });
 
 /** The hosts the planner chose to empty and maintain together, and the moves that empty them. */
@@ -86,6 +88,8 @@ export const session = z.object({
   plan_seq: z.number().int().nonnegative(),
   round: round.optional(),
   step: planStep.optional(),
+  /** The planner's latest reasons why each host it did not start waits. */
+  waiting_hosts: z.record(z.string(), z.array(z.string())).optional(),
   reason: z.string().optional(),
   history: z.array(
     z.object({ from: sessionState.nullable(), to: sessionState, at: z.string(), reason: z.string().optional() }),
@@ -111,10 +115,17 @@ export interface PlannedMove {
   to_host?: string;
 }
 
-/** The planner's answer: which hosts to empty next and which instances move, or why it cannot. */
+/** Host -> why it waits. */
+export type WaitingHosts = Record<string, string[]>;
+
+/**
+ * The planner's answer: which hosts to empty next and which instances move; or ask the tenants to
+ * scale in; or plan again at `until` (a group still recovering); or why it cannot.
+ */
 export type PlannedStep =
-  | { kind: 'drain'; hosts: string[]; moves: PlannedMove[] }
-  | { kind: 'scale-in' }
+  | { kind: 'drain'; hosts: string[]; moves: PlannedMove[]; waiting?: WaitingHosts }
+  | { kind: 'wait'; until: string; waiting: WaitingHosts }
+  | { kind: 'scale-in'; waiting?: WaitingHosts }
   | { kind: 'infeasible'; reason: string };
 
 export type SessionEvent =
@@ -161,8 +172,7 @@ export type Effect =
   | { type: 'clear-in-maintenance'; host: string }
   /** The operator's hook does the maintenance and answers done or failed. */
   | { type: 'host-maintenance-hook'; session_id: string; host: string; metadata: Record<string, unknown> }
-  | { type: 'plan-next-step'; request: PlanRequest }
-  | { type: 'schedule-deadline'; session_id: string; at: string };
+  | { type: 'plan-next-step'; request: PlanRequest };
 
 export type IgnoreReason =
   | 'duplicate'
@@ -344,13 +354,14 @@ function onDeadline(tx: Tx): Decision | undefined {
       closeRound(tx);
       return undefined;
     case 'MAINTENANCE_AT':
+    case 'PLAN':
       requestPlan(tx);
       return undefined;
     case 'DRAIN': {
       const full = (s.step?.hosts ?? []).filter((host) => !s.step?.drained.includes(host));
       return fail(tx, `${full.join(', ')} not empty after ${s.drain_timeout_s} s`);
     }
-    // HOST_MAINTENANCE: PLAN and NOTHING set no deadline.
+    // HOST_MAINTENANCE (NOTHING sets no deadline).
     default: {
       const open = Object.keys(s.hosts).filter((host) => s.hosts[host] === 'IN_MAINTENANCE');
       return fail(tx, `no answer from the maintenance of ${open.join(', ')} within ${s.host_maintenance_timeout_s} s`);
@@ -448,8 +459,13 @@ function requestPlan(tx: Tx) {
 function onPlan(tx: Tx, seq: number, plan: PlannedStep): Decision | undefined {
   const { s } = tx;
   if (seq !== s.plan_seq) return ignore('stale', `plan ${seq} answers an earlier request; awaiting plan ${s.plan_seq}`);
-  if (s.waiting_for !== 'PLAN') return ignore('duplicate', `plan ${seq} was already applied`);
+  if (s.waiting_for !== 'PLAN' || s.deadline_at) return ignore('duplicate', `plan ${seq} was already applied`);
   if (plan.kind === 'infeasible') return fail(tx, `no maintenance plan: ${plan.reason}`);
+  s.waiting_hosts = plan.waiting ?? {};
+  if (plan.kind === 'wait') {
+    wait(tx, 'PLAN', plan.until);
+    return undefined;
+  }
   if (plan.kind === 'scale-in') {
     transition(tx, 'SCALE_IN');
     openRound(tx, 'SCALE_IN', instancesByProject(s));
@@ -529,6 +545,7 @@ function onInstanceDone(tx: Tx, instanceId: string): Decision | undefined {
   if (m.status === 'DONE') return ignore('duplicate', `${instanceId} already reported moved`);
   if (m.status !== 'REQUESTED') return ignore('not-awaited', `${instanceId} was not asked to move`);
   m.status = 'DONE';
+  m.done_at = tx.now;
   const url = projectUrl(s, m.project_id);
   tx.effects.push({
     type: 'notify-tenant',
@@ -666,14 +683,11 @@ function transition(tx: Tx, to: SessionState, reason?: string) {
   tx.effects.push({ type: 'notify-admin-session', payload: sessionNotice(s, from, now) });
 }
 
+/** What the session waits for, and until when: the sweeper finds it by `deadline_at`. */
 function wait(tx: Tx, what: WaitingFor, deadline?: string) {
   tx.s.waiting_for = what;
-  if (deadline) {
-    tx.s.deadline_at = deadline;
-    tx.effects.push({ type: 'schedule-deadline', session_id: tx.s.session_id, at: deadline });
-  } else {
-    delete tx.s.deadline_at;
-  }
+  if (deadline) tx.s.deadline_at = deadline;
+  else delete tx.s.deadline_at;
 }
 
 const sessionNotice = (s: Session, previous: SessionState | null, at: string): SessionNotification => ({

@@ -1,0 +1,53 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import httpErrorHandler from '@middy/http-error-handler';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { callerOf, HttpError } from '../lib/auth/caller';
+import { config } from '../lib/config';
+import { maintenanceApi } from '../lib/maintenance/maintenance-deps';
+import { logger } from '../lib/observability';
+import { vimCredentialsMiddleware, type VimContext } from '../lib/vim/credentials-middleware';
+
+function bodyOf(event: APIGatewayProxyEvent): unknown {
+  try {
+    return JSON.parse(event.body ?? '');
+  } catch {
+    throw new HttpError(400, 'the body is not JSON');
+  }
+}
+
+/**
+ * Fenix's maintenance routes: POST/GET /v1/maintenance, GET/DELETE /v1/maintenance/{session_id}
+ * (administrators), GET/PUT /v1/maintenance/{session_id}/{project_id} (the project, or an administrator).
+ */
+export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, VimContext>()
+  .use(injectLambdaContext(logger))
+  .use(httpErrorHandler({ logger: (e) => logger.info('request refused', { error: e }) }))
+  .use(vimCredentialsMiddleware(config().vim))
+  .handler(async (event, context) => {
+    const caller = callerOf(event.requestContext.authorizer);
+    const api = maintenanceApi(context.vimCredentials);
+    const sessionId = event.pathParameters?.session_id ?? '';
+    const projectId = event.pathParameters?.project_id;
+    const route = `${event.httpMethod} ${projectId ? 'project' : sessionId ? 'session' : 'sessions'}`;
+    const outcome = await (() => {
+      switch (route) {
+        case 'POST sessions':
+          return api.create(caller, bodyOf(event));
+        case 'GET sessions':
+          return api.list(caller);
+        case 'GET session':
+          return api.get(caller, sessionId);
+        case 'DELETE session':
+          return api.delete(caller, sessionId);
+        case 'GET project':
+          return api.projectInstances(caller, sessionId, projectId as string);
+        case 'PUT project':
+          return api.reply(caller, sessionId, projectId as string, bodyOf(event));
+        default:
+          throw new HttpError(405, `${event.httpMethod} is not a maintenance route`);
+      }
+    })();
+    if ('message' in outcome) throw new HttpError(outcome.status, outcome.message);
+    return { statusCode: 200, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(outcome.body) };
+  });

@@ -1,0 +1,17 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import { config } from '../lib/config';
+import { maintenanceWorkflow } from '../lib/maintenance/maintenance-deps';
+import { logger } from '../lib/observability';
+import { vimCredentialsMiddleware, type VimContext } from '../lib/vim/credentials-middleware';
+
+/** Every minute: sessions whose deadline passed, whose effects are left to carry out, or whose moves are awaited. */
+export const handler = middy<unknown, unknown, Error, VimContext>()
+  .use(injectLambdaContext(logger))
+  .use(vimCredentialsMiddleware(config().vim))
+  .handler(async (_event, context) => {
+    const result = await maintenanceWorkflow(context.vimCredentials).sweep();
+    if (result.failures.length > 0) logger.warn('maintenance sweep', { ...result });
+    else logger.info('maintenance sweep', { sessions: result.passes.length });
+    return result;
+  });

@@ -1,0 +1,16 @@
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { config } from '../../lib/config';
+import { localPorts } from './local-env';
+
+/** Invokes a function of the local stack now (a scheduled one, instead of waiting for its schedule). */
+export async function invokeFunction(name: string): Promise<unknown> {
+  const lambda = new LambdaClient({ endpoint: `http://127.0.0.1:${localPorts().lambda}` });
+  try {
+    const result = await lambda.send(new InvokeCommand({ FunctionName: `nfvi-doctor-${config().stage}-${name}` }));
+    const payload = Buffer.from(result.Payload ?? []).toString();
+    if (result.FunctionError) throw new Error(`${name} failed: ${payload}`);
+    return payload ? JSON.parse(payload) : undefined;
+  } finally {
+    lambda.destroy();
+  }
+}

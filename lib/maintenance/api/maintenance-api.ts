@@ -1,0 +1,188 @@
+import { z } from 'zod';
+import type { Caller } from '../../auth/keystone-authorizer';
+import type { HostDrain } from '../drain/host-drain';
+import { createSessionBody, tenantReplyBody } from '../session/schemas';
+import { projectInstanceIds, type Decision, type Session, type SessionEvent } from '../session/session';
+
+/** A route's answer: a body with 200, or a status and a message the caller may read. */
+export type ApiOutcome = { status: 200; body: unknown } | { status: 400 | 403 | 404 | 409; message: string };
+
+export interface MaintenanceApiDeps {
+  sessions: { get(sessionId: string): Promise<Session | undefined>; list(): Promise<Session[]> };
+  /** Decides an event on the stored session (MaintenanceWorkflow.apply). */
+  apply(sessionId: string, event: SessionEvent): Promise<Decision>;
+  /** Asks the workflow to carry out what a decision left to do. */
+  wake(sessionId: string): Promise<void>;
+  vim: Pick<HostDrain, 'instancesOn'> & { computeHosts(): Promise<string[]> };
+  newId(): string;
+  clock(): Date;
+  adminProjectId: string;
+  /** Base of the URLs tenants get: reply_url and instance_ids. */
+  apiUrl: string;
+}
+
+const issues = (error: z.ZodError) =>
+  error.issues.map((i) => `${i.path.length > 0 ? `${i.path.join('.')}: ` : ''}${i.message}`).join('; ');
+
+const forbidden = (): ApiOutcome => ({ status: 403, message: 'this route is for administrators' });
+const notFound = (sessionId: string): ApiOutcome => ({ status: 404, message: `no maintenance session ${sessionId}` });
+
+/** What an administrator sees of a session: state, hosts, per-host progress, per-tenant replies. */
+function adminView(s: Session) {
+  return {
+    session_id: s.session_id,
+    state: s.state,
+    ...(s.reason ? { reason: s.reason } : {}),
+    maintenance_at: s.maintenance_at,
+    workflow: s.workflow,
+    metadata: s.metadata,
+    created_at: s.created_at,
+    updated_at: s.updated_at,
+    waiting_for: s.waiting_for,
+    ...(s.deadline_at ? { deadline_at: s.deadline_at } : {}),
+    hosts: s.hosts,
+    waiting_hosts: s.waiting_hosts ?? {},
+    ...(s.round
+      ? {
+          replies: {
+            state: s.round.state,
+            reply_at: s.round.reply_at,
+            projects: Object.fromEntries(
+              Object.entries(s.round.projects).map(([project, p]) => [
+                project,
+                {
+                  instance_ids: p.instance_ids,
+                  reply: p.verdict ?? 'AWAITED',
+                  ...(p.answered_at && { answered_at: p.answered_at }),
+                },
+              ]),
+            ),
+          },
+        }
+      : {}),
+    ...(s.step
+      ? {
+          moves: Object.fromEntries(
+            Object.entries(s.step.moves).map(([id, m]) => [
+              id,
+              { from_host: m.from_host, to_host: m.to_host, action: m.action, status: m.status },
+            ]),
+          ),
+        }
+      : {}),
+    history: s.history,
+  };
+}
+
+/**
+ * The Fenix maintenance routes. Administrators create, list, read and cancel sessions; a
+ * project reads its own instances in a session and answers for them, and learns nothing of
+ * a session it takes no part in, nor of another project's instances.
+ */
+export class MaintenanceApi {
+  constructor(private readonly deps: MaintenanceApiDeps) {}
+
+  /** `POST /v1/maintenance`. */
+  async create(caller: Caller, body: unknown): Promise<ApiOutcome> {
+    if (!caller.isAdmin) return forbidden();
+    const parsed = createSessionBody.safeParse(body);
+    if (!parsed.success) return { status: 400, message: issues(parsed.error) };
+    const computeHosts = await this.deps.vim.computeHosts();
+    const hosts = parsed.data.hosts.length > 0 ? parsed.data.hosts : computeHosts;
+    const unknown = hosts.filter((h) => !computeHosts.includes(h));
+    if (unknown.length > 0) return { status: 400, message: `not compute hosts of the VIM: ${unknown.join(', ')}` };
+    const onHosts = await Promise.all(
+      hosts.map(async (host) => ({ host, instances: await this.deps.vim.instancesOn(host) })),
+    );
+    const sessionId = this.deps.newId();
+    const decision = await this.deps.apply(sessionId, {
+      type: 'created',
+      session_id: sessionId,
+      request: { ...parsed.data, hosts },
+      instances: onHosts.flatMap(({ host, instances }) =>
+        instances.map((i) => ({ instance_id: i.id, project_id: i.projectId, host })),
+      ),
+      admin_project_id: this.deps.adminProjectId,
+      api_url: this.deps.apiUrl,
+    });
+    if (decision.kind !== 'applied') return { status: 400, message: decision.detail };
+    await this.deps.wake(sessionId);
+    return { status: 200, body: { session_id: sessionId } };
+  }
+
+  /** `GET /v1/maintenance`. */
+  async list(caller: Caller): Promise<ApiOutcome> {
+    if (!caller.isAdmin) return forbidden();
+    const sessions = await this.deps.sessions.list();
+    sessions.sort((a, b) => a.created_at.localeCompare(b.created_at));
+    return {
+      status: 200,
+      body: {
+        sessions: sessions.map((s) => ({
+          session_id: s.session_id,
+          state: s.state,
+          hosts: Object.keys(s.hosts),
+          created_at: s.created_at,
+        })),
+      },
+    };
+  }
+
+  /** `GET /v1/maintenance/{session_id}`. */
+  async get(caller: Caller, sessionId: string): Promise<ApiOutcome> {
+    if (!caller.isAdmin) return forbidden();
+    const session = await this.deps.sessions.get(sessionId);
+    return session ? { status: 200, body: adminView(session) } : notFound(sessionId);
+  }
+
+  /** `DELETE /v1/maintenance/{session_id}`: a session under way fails cleanly, its hosts back in service. */
+  async delete(caller: Caller, sessionId: string): Promise<ApiOutcome> {
+    if (!caller.isAdmin) return forbidden();
+    const decision = await this.deps.apply(sessionId, { type: 'admin-delete' });
+    if (decision.kind === 'ignored' && decision.reason === 'no-session') return notFound(sessionId);
+    if (decision.kind === 'applied') await this.deps.wake(sessionId);
+    const session = await this.deps.sessions.get(sessionId);
+    return { status: 200, body: { session_id: sessionId, state: session?.state } };
+  }
+
+  /** `GET /v1/maintenance/{session_id}/{project_id}`: the project's instances concerned now. */
+  async projectInstances(caller: Caller, sessionId: string, projectId: string): Promise<ApiOutcome> {
+    const session = await this.visibleTo(caller, sessionId, projectId);
+    if ('status' in session) return session;
+    return { status: 200, body: { instance_ids: projectInstanceIds(session, projectId) ?? [] } };
+  }
+
+  /** `PUT /v1/maintenance/{session_id}/{project_id}`: ACK_<STATE> or NACK_<STATE>, with instance_actions. */
+  async reply(caller: Caller, sessionId: string, projectId: string, body: unknown): Promise<ApiOutcome> {
+    const session = await this.visibleTo(caller, sessionId, projectId);
+    if ('status' in session) return session;
+    const parsed = tenantReplyBody.safeParse(body);
+    if (!parsed.success) return { status: 400, message: issues(parsed.error) };
+    const decision = await this.deps.apply(sessionId, {
+      type: 'tenant-reply',
+      project_id: projectId,
+      body: parsed.data,
+      received_at: this.deps.clock().toISOString(),
+    });
+    if (decision.kind === 'rejected') return { status: 400, message: decision.detail };
+    if (decision.kind === 'applied') await this.deps.wake(sessionId);
+    const outcome = decision.kind === 'applied' ? 'accepted' : decision.reason;
+    // A repeated reply is answered like the first: the tenant may be retrying after a lost answer.
+    if (decision.kind === 'ignored' && !['duplicate', 'late', 'stale'].includes(decision.reason))
+      return { status: 409, message: decision.detail };
+    return { status: 200, body: { session_id: sessionId, project_id: projectId, outcome } };
+  }
+
+  /**
+   * The session, if the caller may see its part for the project: its own project (or an
+   * administrator), and a project that takes part. Otherwise 404, whether or not the session
+   * exists, so that session ids cannot be probed.
+   */
+  private async visibleTo(caller: Caller, sessionId: string, projectId: string): Promise<Session | ApiOutcome> {
+    if (!caller.isAdmin && caller.projectId !== projectId)
+      return { status: 403, message: `project ${caller.projectId} may not act for project ${projectId}` };
+    const session = await this.deps.sessions.get(sessionId);
+    if (!session || projectInstanceIds(session, projectId) === undefined) return notFound(sessionId);
+    return session;
+  }
+}
