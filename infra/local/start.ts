@@ -5,7 +5,8 @@
  * (an HTTP SNS subscriber) to one tenant's topic, another tenant's topic and the admin topic;
  * injects a host fault; prints what arrived, how fast, and what Nova then reports; recovers the
  * host. Then, as root, Doctor's fault injection: the demo hosts as network namespaces with an
- * nfvi-collector each, and `ip link set down` inside one. The stack stays up until Ctrl-C,
+ * nfvi-collector each, and `ip link set down` inside one. Then planned maintenance through the
+ * Fenix API, with the sample VNF manager answering. The stack stays up until Ctrl-C,
  * which stops everything this command started.
  */
 import { readFileSync } from 'node:fs';
@@ -17,6 +18,7 @@ import type { Server } from '../../lib/vim/nova';
 import { createAdminTopic, inventoryPath, loadInventoryFile } from './bootstrap';
 import { FaultInjector } from './fault-injector';
 import { canRunLab, runCollectorDemo } from './collector-demo';
+import { runMaintenanceDemo } from './maintenance-demo';
 import { callApi, LocalCloud } from './local-cloud';
 import type { NetnsLab } from './netns-lab';
 import { useLocalEnvironment } from './local-env';
@@ -176,7 +178,10 @@ async function main(): Promise<void> {
   const { host, tenant, other, topics, expected } = scenario;
 
   let sentAt = 0;
-  const consumer = await SnsHttpSubscriber.start(sns, (m) => say(describeDelivery(m, sentAt)));
+  // Maintenance notifications share the topics; the maintenance demo prints its own.
+  const consumer = await SnsHttpSubscriber.start(sns, (m) => {
+    if (!m.attributes.eventType?.startsWith('maintenance.')) say(describeDelivery(m, sentAt));
+  });
   await consumer.subscribe(topics.get(tenant) as string, `tenant ${tenant}`);
   await consumer.subscribe(cfg.adminTopicArn, 'admin');
   if (other) await consumer.subscribe(topics.get(other) as string, `tenant ${other}`);
@@ -234,6 +239,20 @@ async function main(): Promise<void> {
   }
   if (other) say(`Tenant ${other} received ${consumer.from(`tenant ${other}`).length} notifications (isolation).`);
 
+  if (cloud) {
+    const [, ...toEmpty] = scenario.hosts;
+    say();
+    say(`Planned maintenance (Fenix API): the administrator empties ${toEmpty.join(' and ')} ...`);
+    await runMaintenanceDemo({
+      cloud,
+      hosts: toEmpty,
+      tenant,
+      tenantTopic: topics.get(tenant) as string,
+      pair: { active: 'demo-mme-active', standby: 'demo-mme-standby' },
+      say,
+    });
+  }
+
   const p = stack.ports;
   const running = stack;
   say(`
@@ -242,7 +261,7 @@ The stack is running. Endpoints (stage "local", region us-east-1, any AWS creden
   SNS                      http://127.0.0.1:${p.sns}   admin ${cfg.adminTopicArn}
   DynamoDB Local           http://127.0.0.1:${p.dynamodb}
   Lambda (invoke)          http://127.0.0.1:${p.lambda}
-  HTTP API (X-Auth-Token)  http://127.0.0.1:${p.http}/v1/tenants/{tenantId}/topic, POST /v1/inventory/sync${cloud ? `\n  Keystone                 ${cloud.env.authUrl} (admin / secret)` : ''}
+  HTTP API (X-Auth-Token)  http://127.0.0.1:${p.http}/v1/tenants/{tenantId}/topic, POST /v1/inventory/sync, /v1/maintenance${cloud ? `\n  Keystone                 ${cloud.env.authUrl} (admin / secret)` : ''}
 Try: npm run bench   (in another terminal; it reuses this stack)
 Ctrl-C stops everything this command started.`);
 

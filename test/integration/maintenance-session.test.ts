@@ -1,7 +1,7 @@
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { awsClients } from '../../lib/aws/clients';
 import { config } from '../../lib/config';
-import { HOST_MAINTENANCE_COMPLETED, OPERATOR_SOURCE } from '../../lib/maintenance/workflow/workflow-events';
 import type { Server } from '../../lib/vim/nova';
 import { FaultInjector } from '../../infra/local/fault-injector';
 import { callApi, type LocalCloud } from '../../infra/local/local-cloud';
@@ -9,6 +9,7 @@ import { SnsHttpSubscriber, type ReceivedMessage } from '../../infra/local/sns-h
 import { httpMaintenanceApi } from '../sample-vnfm/http-maintenance-api';
 import { SampleVnfManager } from '../sample-vnfm/vnf-manager';
 import { invokeFunction } from '../../infra/local/invoke-function';
+import { reportHostMaintained } from '../../infra/local/operator-automation';
 import { HOSTS, localCloud } from '../support/openstack';
 import { eventually, sleep } from '../support/world';
 
@@ -94,18 +95,7 @@ describe('Planned maintenance (Fenix API, workflow functions, sample VNF manager
       disabledReason: service.disabledReason,
     });
     if (!faultCheck) await faultDuringMaintenance(host);
-    await awsClients().eventBridge.send(
-      new PutEventsCommand({
-        Entries: [
-          {
-            EventBusName: config().eventBusName,
-            Source: OPERATOR_SOURCE,
-            DetailType: HOST_MAINTENANCE_COMPLETED,
-            Detail: JSON.stringify({ session_id: sessionId, host }),
-          },
-        ],
-      }),
-    );
+    await reportHostMaintained(sessionId, host);
   }
 
   /** The host's management link fails while it is in maintenance: the admin is told, the VIM left alone. */
@@ -348,6 +338,29 @@ describe('Planned maintenance (Fenix API, workflow functions, sample VNF manager
       expect((await callApi('GET', '/v1/maintenance', tokenB)).status).toBe(403);
       const own = await callApi('GET', `/v1/maintenance/${sessionId}/${tenantB}`, tokenB);
       expect(own).toEqual({ status: 200, body: { instance_ids: [web.id] } });
+    });
+
+    it('quarantines a malformed operator answer with the reason, and the session stays as it was', async () => {
+      const marker = `no-host-${Date.now()}`;
+      await awsClients().eventBridge.send(
+        new PutEventsCommand({
+          Entries: [
+            {
+              EventBusName: config().eventBusName,
+              Source: 'nfvi.operator',
+              DetailType: 'HostMaintenanceCompleted',
+              Detail: JSON.stringify({ session_id: sessionId, note: marker }),
+            },
+          ],
+        }),
+      );
+      const kept = async () => {
+        const { Items = [] } = await awsClients().dynamo.send(new ScanCommand({ TableName: config().quarantineTable }));
+        return Items.filter((i) => i.source === 'maintenance-workflow' && String(i.payload).includes(marker));
+      };
+      await eventually(async () => (await kept()).length === 1, 'the quarantined answer');
+      expect((await kept())[0]?.reason).toMatch(/host/);
+      expect((await sessionOf(sessionId)).state).toBe('MAINTENANCE_DONE');
     });
 
     it('lists the session for the admin', async () => {

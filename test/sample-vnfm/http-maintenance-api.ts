@@ -15,7 +15,8 @@ export function httpMaintenanceApi(token: () => Promise<string>): MaintenanceApi
     return JSON.parse(text) as unknown;
   };
   return {
-    instanceIds: async (url) => z.object({ instance_ids: z.array(z.string()) }).parse(await call('GET', url)).instance_ids,
+    instanceIds: async (url) =>
+      z.object({ instance_ids: z.array(z.string()) }).parse(await call('GET', url)).instance_ids,
     reply: async (url, body) => {
       await call('PUT', url, body);
     },
