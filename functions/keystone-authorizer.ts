@@ -15,14 +15,22 @@ const header = (event: APIGatewayRequestAuthorizerEvent, name: string) =>
 /** Every route of the API, so that API Gateway may cache the decision per token across routes. */
 const allRoutes = (methodArn: string) => methodArn.split('/').slice(0, 2).join('/') + '/*';
 
-/** API Gateway REQUEST authorizer: X-Auth-Token checked against Keystone; yields project id and roles. */
+/**
+ * API Gateway REQUEST authorizer: X-Auth-Token checked against Keystone, or (routes whose
+ * identity source is Authorization) a Keystone application credential as Basic auth; yields
+ * project id and roles.
+ */
 export const handler = middy<APIGatewayRequestAuthorizerEvent, APIGatewayAuthorizerResult, Error, VimContext>()
   .use(injectLambdaContext(logger))
   .use(vimCredentialsMiddleware(config().vim))
   .handler(async (event, context) => {
     authorizer ??= new KeystoneAuthorizer(vimConnection(context.vimCredentials, config().vim).keystone);
     try {
-      const caller = await authorizer.authenticate(header(event, 'X-Auth-Token'));
+      const token = header(event, 'X-Auth-Token');
+      // Routes for senders with static credentials take an application credential as Basic auth.
+      const caller = token
+        ? await authorizer.authenticate(token)
+        : await authorizer.authenticateBasic(header(event, 'Authorization'));
       return {
         principalId: caller.userId,
         policyDocument: {

@@ -11,6 +11,8 @@ export interface Caller {
 
 export interface TokenValidator {
   validate(token: string): Promise<TokenInfo>;
+  /** Authenticates an application credential at the same Keystone; a token for it. */
+  tokenFor(applicationCredentialId: string, secret: string): Promise<string>;
 }
 
 export class UnauthorizedError extends Error {
@@ -39,13 +41,34 @@ export class KeystoneAuthorizer {
 
   async authenticate(token: string | undefined): Promise<Caller> {
     if (!token) throw new UnauthorizedError('X-Auth-Token is missing');
-    const key = createHash('sha256').update(token).digest('hex');
+    return this.cached(token, () => this.validator.validate(token));
+  }
+
+  /**
+   * `Authorization: Basic <application credential id>:<secret>`, for senders that can only be
+   * given static credentials (Prometheus Alertmanager's webhook `basic_auth`).
+   */
+  async authenticateBasic(authorization: string | undefined): Promise<Caller> {
+    const match = /^Basic\s+(\S+)$/i.exec(authorization ?? '');
+    if (!match) throw new UnauthorizedError('Authorization: Basic <application credential id:secret> is missing');
+    const decoded = Buffer.from(match[1] as string, 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    if (colon <= 0) throw new UnauthorizedError('Basic credentials must be <application credential id>:<secret>');
+    const [id, secret] = [decoded.slice(0, colon), decoded.slice(colon + 1)];
+    return this.cached(authorization as string, async () =>
+      this.validator.validate(await this.validator.tokenFor(id, secret)),
+    );
+  }
+
+  /** The caller a credential stands for, from the cache or from Keystone. */
+  private async cached(credential: string, lookUp: () => Promise<TokenInfo>): Promise<Caller> {
+    const key = createHash('sha256').update(credential).digest('hex');
     const now = this.clock().getTime();
     const hit = this.cache.get(key);
     if (hit && hit.until > now) return hit.caller;
     let info: TokenInfo;
     try {
-      info = await this.validator.validate(token);
+      info = await lookUp();
     } catch (error) {
       if (error instanceof Error && error.name === 'InvalidTokenError') throw new UnauthorizedError(error.message);
       throw error;

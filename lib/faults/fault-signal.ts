@@ -103,6 +103,11 @@ export function faultSignalOf(event: CollectorEvent): FaultSignal {
         details,
       );
     }
+    case 'fault.report': {
+      const d = event.detail;
+      // Each monitor raises and clears its own report, apart from the collectors' observations.
+      return condition(d, `report:${d.collectorId}:${d.faultType}`, d.active, catalogueEntry(d.faultType), [d.message]);
+    }
     case 'host.heartbeat': {
       const d = event.detail;
       return {

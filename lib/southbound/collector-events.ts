@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { faultTypes } from '../faults/catalogue';
 
 /**
  * The southbound contract: what edge collectors put on the bus (source "nfvi.collector").
@@ -62,6 +63,20 @@ export const hypervisorStateDetail = z.object({
   state: z.enum(['up', 'down']),
 });
 
+/**
+ * A fault another monitor already classified (Doctor's inspector API, Vitrage's Doctor
+ * datasource, Prometheus Alertmanager), normalised by the compatibility ingest; collectorId
+ * names the monitor (or the alert).
+ */
+export const faultReportDetail = z.object({
+  ...observation,
+  faultType: z.enum(faultTypes),
+  active: z.boolean(),
+  origin: z.enum(['doctor', 'vitrage', 'alertmanager']),
+  message: z.string().max(1024),
+});
+export type FaultReportDetail = z.infer<typeof faultReportDetail>;
+
 const envelope = <T extends string, D extends z.ZodType>(detailType: T, detail: D) =>
   z.object({
     source: z.literal(COLLECTOR_SOURCE),
@@ -75,6 +90,7 @@ export const collectorEvent = z.discriminatedUnion('detail-type', [
   envelope('peer.reachability', peerReachabilityDetail),
   envelope('hardware.event', hardwareEventDetail),
   envelope('hypervisor.state', hypervisorStateDetail),
+  envelope('fault.report', faultReportDetail),
 ]);
 
 export type CollectorEvent = z.infer<typeof collectorEvent>;

@@ -104,6 +104,23 @@ export class KeystoneSession {
     return this.endpointOf(await this.current(), serviceType);
   }
 
+  /** A token for an application credential, authenticated at this session's Keystone. */
+  async tokenFor(applicationCredentialId: string, secret: string): Promise<string> {
+    const other = new KeystoneSession(
+      { kind: 'application-credential', authUrl: this.credentials.authUrl, id: applicationCredentialId, secret },
+      this.http,
+      this.endpointInterface,
+      this.clock,
+    );
+    try {
+      return await other.token();
+    } catch (error) {
+      if (error instanceof VimError && (error.status === 401 || error.status === 404))
+        throw new InvalidTokenError(`application credential refused: ${error.vimMessage}`);
+      throw error;
+    }
+  }
+
   /** Validates a caller's token (Keystone `GET /v3/auth/tokens`) and tells whose it is. */
   async validate(subjectToken: string): Promise<TokenInfo> {
     try {

@@ -125,6 +125,7 @@ describe('The deployable template (serverless package --stage prod)', () => {
     expect(vpcBound).toEqual([
       'InventorySyncLambdaFunction',
       'KeystoneAuthorizerLambdaFunction',
+      'KeystoneBasicAuthorizerLambdaFunction',
       'MaintenanceApiLambdaFunction',
       'MaintenanceConstraintsLambdaFunction',
       'MaintenanceSweeperLambdaFunction',
@@ -164,14 +165,23 @@ describe('The deployable template (serverless package --stage prod)', () => {
 
   it('puts the API routes behind the Keystone authorizer', () => {
     const methods = ofType('AWS::ApiGateway::Method');
-    expect(methods.length).toBe(14);
+    expect(methods.length).toBe(18);
+    const byAuthorizer = new Map<string, number>();
     for (const m of methods) {
       expect(m.Properties.AuthorizationType).toBe('CUSTOM');
-      expect(m.Properties.AuthorizerId).toEqual({ Ref: 'KeystoneAuthorizerApiGatewayAuthorizer' });
+      const ref = m.Properties.AuthorizerId.Ref as string;
+      byAuthorizer.set(ref, (byAuthorizer.get(ref) ?? 0) + 1);
     }
-    expect(ofType('AWS::ApiGateway::Authorizer')[0]?.Properties.IdentitySource).toBe(
-      'method.request.header.X-Auth-Token',
-    );
+    // Only Alertmanager's webhook takes Basic auth (an application credential).
+    expect(Object.fromEntries(byAuthorizer)).toEqual({
+      KeystoneAuthorizerApiGatewayAuthorizer: 17,
+      KeystoneBasicAuthorizerApiGatewayAuthorizer: 1,
+    });
+    expect(
+      ofType('AWS::ApiGateway::Authorizer')
+        .map((a) => a.Properties.IdentitySource)
+        .sort(),
+    ).toEqual(['method.request.header.Authorization', 'method.request.header.X-Auth-Token']);
   });
 
   it('holds no credentials in the template', () => {

@@ -50,6 +50,7 @@ const payloads: { [K in DetailType]: Payload<K> } = {
   'peer.reachability': { peer: 'compute-2', reachable: false, lossPct: 100, rttMs: null },
   'hardware.event': { component: 'psu', sensor: 'PS2 Status', state: 'critical', message: 'PS2 failure detected' },
   'hypervisor.state': { process: 'libvirtd', state: 'down' },
+  'fault.report': { faultType: 'compute.host.down', active: true, origin: 'doctor', message: 'monitor_sample: down' },
 };
 
 /**

@@ -7,6 +7,7 @@ const detailTypes: DetailType[] = [
   'peer.reachability',
   'hardware.event',
   'hypervisor.state',
+  'fault.report',
 ];
 
 /** The reason a rejected event was given; fails the test if the event was accepted. */
@@ -17,7 +18,7 @@ function rejectionOf(raw: unknown): string {
 }
 
 describe('Southbound contract: collector events', () => {
-  it('has a fixture for each of the five detail-types', () => {
+  it('has a fixture for each of the six detail-types', () => {
     // Act
     const covered = new Set(fixtureNames.map((name) => fixture(name)['detail-type']));
 

@@ -31,6 +31,12 @@ class FakeValidator implements TokenValidator {
     this.validated.push(token);
     return this.answer();
   }
+
+  /** Application credential "ac-1" with secret "s3cret" is Alice's. */
+  async tokenFor(id: string, secret: string): Promise<string> {
+    if (id !== 'ac-1' || secret !== 's3cret') throw new InvalidTokenError('application credential refused');
+    return TOKEN;
+  }
 }
 
 function authorizer(answer: () => TokenInfo = () => tokenInfo()) {
@@ -132,6 +138,35 @@ describe('KeystoneAuthorizer: who calls, as Keystone vouches for the token', () 
 
       // Assess
       await expect(result).rejects.toBe(outage);
+    });
+  });
+
+  describe('an application credential as Basic auth (for webhook senders)', () => {
+    const basic = (idAndSecret: string) => `Basic ${Buffer.from(idAndSecret).toString('base64')}`;
+
+    it('gives the caller the credential stands for', async () => {
+      const { authorize } = authorizer();
+      await expect(authorize.authenticateBasic(basic('ac-1:s3cret'))).resolves.toMatchObject({
+        userId: 'user-alice',
+        projectId: 'project-a',
+      });
+    });
+
+    it('asks Keystone once for repeated calls within 60 s', async () => {
+      const { authorize, validator } = authorizer();
+      await authorize.authenticateBasic(basic('ac-1:s3cret'));
+      await authorize.authenticateBasic(basic('ac-1:s3cret'));
+      expect(validator.validated).toEqual([TOKEN]);
+    });
+
+    it.each([
+      ['a wrong secret', basic('ac-1:wrong')],
+      ['no colon', basic('ac-1')],
+      ['another scheme', 'Bearer abc'],
+      ['nothing', undefined],
+    ])('refuses %s', async (_what, header) => {
+      const { authorize } = authorizer();
+      await expect(authorize.authenticateBasic(header)).rejects.toBeInstanceOf(UnauthorizedError);
     });
   });
 
