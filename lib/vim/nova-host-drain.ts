@@ -1,5 +1,6 @@
 import type { HostDrain, HostedInstance, MoveProgress, MoveType } from '../maintenance/drain/host-drain';
 import type { NovaClient } from './nova';
+import { VimError } from './vim-error';
 
 /** Statuses of a server whose migration is under way. */
 const MOVING = new Set(['MIGRATING', 'RESIZE', 'VERIFY_RESIZE']);
@@ -38,7 +39,12 @@ export class NovaHostDrain implements HostDrain {
       return { kind: 'failed', reason: `instance ${instanceId} went to ERROR while moving` };
     // A cold migration waits for the resize to be confirmed; the old host is freed only then.
     if (server.status === 'VERIFY_RESIZE') {
-      await this.nova.confirmResize(instanceId);
+      try {
+        await this.nova.confirmResize(instanceId);
+      } catch (error) {
+        // 409: an earlier look (or another runner) confirmed it and Nova has not caught up; the next look tells.
+        if (!(error instanceof VimError && error.status === 409)) throw error;
+      }
       return { kind: 'moving' };
     }
     if (SETTLED.has(server.status) && server.host && server.host !== from) return { kind: 'done', host: server.host };

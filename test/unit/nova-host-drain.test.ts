@@ -1,0 +1,38 @@
+import type { NovaClient, Server } from '../../lib/vim/nova';
+import { NovaHostDrain } from '../../lib/vim/nova-host-drain';
+import { VimError } from '../../lib/vim/vim-error';
+
+/** Nova as a cold migration leaves it: the server waits for its resize to be confirmed. */
+function novaAwaitingConfirm(confirm: () => Promise<void>) {
+  const server: Server = { id: 'vm-1', name: 'vm-1', status: 'VERIFY_RESIZE', tenantId: 'p', host: 'h2' };
+  return { getServer: async () => server, confirmResize: confirm } as unknown as NovaClient;
+}
+
+describe('NovaHostDrain following a cold migration', () => {
+  it('confirms a resize Nova waits for, and reports the move still under way', async () => {
+    const confirmed: string[] = [];
+    const drain = new NovaHostDrain(novaAwaitingConfirm(async () => void confirmed.push('vm-1')));
+    await expect(drain.moveProgress('vm-1', 'h1')).resolves.toEqual({ kind: 'moving' });
+    expect(confirmed).toEqual(['vm-1']);
+  });
+
+  it('takes a 409 on confirming (already confirmed, Nova not caught up) as still moving', async () => {
+    const conflict = new VimError('compute', 'POST', '/servers/vm-1/action', 409, "Cannot 'confirmResize' instance");
+    const drain = new NovaHostDrain(
+      novaAwaitingConfirm(async () => {
+        throw conflict;
+      }),
+    );
+    await expect(drain.moveProgress('vm-1', 'h1')).resolves.toEqual({ kind: 'moving' });
+  });
+
+  it('lets another failure through', async () => {
+    const outage = new VimError('compute', 'POST', '/servers/vm-1/action', 503, 'unavailable');
+    const drain = new NovaHostDrain(
+      novaAwaitingConfirm(async () => {
+        throw outage;
+      }),
+    );
+    await expect(drain.moveProgress('vm-1', 'h1')).rejects.toBe(outage);
+  });
+});
