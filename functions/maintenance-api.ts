@@ -5,16 +5,9 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { callerOf, HttpError } from '../lib/auth/caller';
 import { config } from '../lib/config';
 import { maintenanceApi } from '../lib/maintenance/maintenance-deps';
+import { jsonBody } from '../lib/http/json-body';
 import { logger } from '../lib/observability';
 import { vimCredentialsMiddleware, type VimContext } from '../lib/vim/credentials-middleware';
-
-function bodyOf(event: APIGatewayProxyEvent): unknown {
-  try {
-    return JSON.parse(event.body ?? '');
-  } catch {
-    throw new HttpError(400, 'the body is not JSON');
-  }
-}
 
 /**
  * Fenix's maintenance routes: POST/GET /v1/maintenance, GET/DELETE /v1/maintenance/{session_id}
@@ -33,7 +26,7 @@ export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error,
     const outcome = await (() => {
       switch (route) {
         case 'POST sessions':
-          return api.create(caller, bodyOf(event));
+          return api.create(caller, jsonBody(event));
         case 'GET sessions':
           return api.list(caller);
         case 'GET session':
@@ -43,7 +36,7 @@ export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error,
         case 'GET project':
           return api.projectInstances(caller, sessionId, projectId as string);
         case 'PUT project':
-          return api.reply(caller, sessionId, projectId as string, bodyOf(event));
+          return api.reply(caller, sessionId, projectId as string, jsonBody(event));
         default:
           throw new HttpError(405, `${event.httpMethod} is not a maintenance route`);
       }

@@ -7,6 +7,7 @@ import { awsClients } from '../lib/aws/clients';
 import { config } from '../lib/config';
 import type { ConstraintKind } from '../lib/maintenance/constraints/constraints';
 import { ManageConstraints } from '../lib/maintenance/constraints/manage-constraints';
+import { jsonBody } from '../lib/http/json-body';
 import { logger } from '../lib/observability';
 import { DynamoDbConstraints } from '../lib/store/dynamodb-constraints';
 import { vimCredentialsMiddleware, type VimContext } from '../lib/vim/credentials-middleware';
@@ -15,14 +16,6 @@ import { vimConnection } from '../lib/vim/vim-connection';
 
 const kindOf = (resource: string): ConstraintKind =>
   resource.startsWith('/v1/instance_group/') ? 'instance_group' : 'instance';
-
-function bodyOf(event: APIGatewayProxyEvent): unknown {
-  try {
-    return JSON.parse(event.body ?? '');
-  } catch {
-    throw new HttpError(400, 'the body is not JSON');
-  }
-}
 
 /**
  * Fenix's constraint routes: PUT/GET/DELETE /v1/instance/{id} and /v1/instance_group/{id}.
@@ -46,7 +39,7 @@ export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error,
         ? await constraints.get(caller, kind, id)
         : event.httpMethod === 'DELETE'
           ? await constraints.delete(caller, kind, id)
-          : await constraints.put(caller, kind, id, bodyOf(event));
+          : await constraints.put(caller, kind, id, jsonBody(event));
     if ('message' in outcome) throw new HttpError(outcome.status, outcome.message);
     return outcome.status === 204
       ? { statusCode: 204, body: '' }

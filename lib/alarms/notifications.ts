@@ -15,6 +15,14 @@ export type NotificationAttributes = {
 
 export type Audience = { kind: 'admin' } | { kind: 'tenant'; tenantId: string };
 
+/** A message for one audience's topic: fault and maintenance notifications alike. */
+export interface Publication {
+  audience: Audience;
+  notification: unknown;
+  /** SNS message attributes, for subscription filter policies. */
+  attributes: Readonly<Record<string, string>>;
+}
+
 export interface Delivery {
   audience: Audience;
   notification: FaultNotification;

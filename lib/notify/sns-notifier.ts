@@ -1,16 +1,8 @@
 import { PublishCommand, type MessageAttributeValue, type SNSClient } from '@aws-sdk/client-sns';
-import type { Audience } from '../alarms/notifications';
+import type { Publication } from '../alarms/notifications';
 import type { Notifier } from '../correlation/ports';
 import type { TenantTopicRegistry } from '../inventory/load-inventory';
 import type { MaintenanceNotifier } from '../maintenance/workflow/ports';
-
-/** A message for one audience: fault notifications and maintenance notifications alike. */
-export interface Publication {
-  audience: Audience;
-  notification: unknown;
-  /** SNS message attributes, for subscription filter policies. */
-  attributes: Readonly<Record<string, string>>;
-}
 
 const messageAttributes = (attributes: Publication['attributes']): Record<string, MessageAttributeValue> =>
   Object.fromEntries(

@@ -1,3 +1,4 @@
+import type { Publication } from '../../lib/alarms/notifications';
 import type { HostDrain, HostedInstance, MoveProgress, MoveType } from '../../lib/maintenance/drain/host-drain';
 import type { ClusterSnapshot } from '../../lib/maintenance/planner/session-planner';
 import { createSessionBody, type TenantReplyState } from '../../lib/maintenance/session/schemas';
@@ -8,7 +9,6 @@ import {
   type ClusterSource,
   type InventoryRefresh,
   type MaintenanceMarks,
-  type MaintenanceMessage,
   type MaintenanceNotifier,
   type OutboxEntry,
   type SessionRecord,
@@ -164,11 +164,11 @@ class FakeCloud implements HostDrain, ClusterSource {
 
 /** SNS: every message published; the publications numbered in `failing` (from 1) fail once. */
 class FakeNotifier implements MaintenanceNotifier {
-  readonly messages: MaintenanceMessage[] = [];
+  readonly messages: Publication[] = [];
   readonly failing = new Set<number>();
   private publications = 0;
 
-  async publish(messages: MaintenanceMessage[]): Promise<void> {
+  async publish(messages: Publication[]): Promise<void> {
     this.publications += 1;
     if (this.failing.delete(this.publications)) throw new Error('SNS unavailable');
     this.messages.push(...messages);

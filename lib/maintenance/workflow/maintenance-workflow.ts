@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Publication } from '../../alarms/notifications';
 import type { HostDrain } from '../drain/host-drain';
 import { planSessionStep } from '../planner/session-planner';
 import { HOST_EVENT_TYPE, SESSION_EVENT_TYPE, TENANT_EVENT_TYPE } from '../session/schemas';
@@ -8,7 +9,6 @@ import {
   type ClusterSource,
   type InventoryRefresh,
   type MaintenanceMarks,
-  type MaintenanceMessage,
   type MaintenanceNotifier,
   type OutboxEntry,
   type SessionStore,
@@ -282,7 +282,7 @@ function advancesMaintenance(effect: Effect): boolean {
 }
 
 const message = (
-  audience: MaintenanceMessage['audience'],
+  audience: Publication['audience'],
   notification: unknown,
   attributes: Record<string, string>,
-): MaintenanceMessage => ({ audience, notification, attributes });
+): Publication => ({ audience, notification, attributes });

@@ -1,3 +1,4 @@
+import type { Publication } from '../../alarms/notifications';
 import type { ClusterSnapshot } from '../planner/session-planner';
 import type { Effect, Session } from '../session/session';
 
@@ -40,15 +41,8 @@ export interface ClusterSource {
   snapshot(): Promise<ClusterSnapshot>;
 }
 
-/** An SNS publication: the admin topic, or one tenant's own topic. */
-export interface MaintenanceMessage {
-  audience: { kind: 'admin' } | { kind: 'tenant'; tenantId: string };
-  notification: unknown;
-  attributes: Record<string, string>;
-}
-
 export interface MaintenanceNotifier {
-  publish(messages: MaintenanceMessage[]): Promise<void>;
+  publish(messages: Publication[]): Promise<void>;
 }
 
 /** Marks a host so that its faults cause no VIM fault actions. */
