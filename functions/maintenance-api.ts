@@ -5,6 +5,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { callerOf, HttpError } from '../lib/auth/caller';
 import { config } from '../lib/config';
 import { maintenanceApi } from '../lib/maintenance/maintenance-deps';
+import { responseOf } from '../lib/http/api-outcome';
 import { jsonBody } from '../lib/http/json-body';
 import { logger } from '../lib/observability';
 import { vimCredentialsMiddleware, type VimContext } from '../lib/vim/credentials-middleware';
@@ -41,6 +42,5 @@ export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error,
           throw new HttpError(405, `${event.httpMethod} is not a maintenance route`);
       }
     })();
-    if ('message' in outcome) throw new HttpError(outcome.status, outcome.message);
-    return { statusCode: 200, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(outcome.body) };
+    return responseOf(outcome);
   });

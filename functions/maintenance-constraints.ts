@@ -2,11 +2,12 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import httpErrorHandler from '@middy/http-error-handler';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { callerOf, HttpError } from '../lib/auth/caller';
+import { callerOf } from '../lib/auth/caller';
 import { awsClients } from '../lib/aws/clients';
 import { config } from '../lib/config';
 import type { ConstraintKind } from '../lib/maintenance/constraints/constraints';
 import { ManageConstraints } from '../lib/maintenance/constraints/manage-constraints';
+import { responseOf } from '../lib/http/api-outcome';
 import { jsonBody } from '../lib/http/json-body';
 import { logger } from '../lib/observability';
 import { DynamoDbConstraints } from '../lib/store/dynamodb-constraints';
@@ -40,8 +41,5 @@ export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error,
         : event.httpMethod === 'DELETE'
           ? await constraints.delete(caller, kind, id)
           : await constraints.put(caller, kind, id, jsonBody(event));
-    if ('message' in outcome) throw new HttpError(outcome.status, outcome.message);
-    return outcome.status === 204
-      ? { statusCode: 204, body: '' }
-      : { statusCode: 200, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(outcome.body) };
+    return responseOf(outcome);
   });

@@ -6,6 +6,10 @@ const environment = z.object({
   NFVI_EVENT_BUS: z.string().min(1),
   NFVI_INVENTORY_TABLE: z.string().min(1),
   NFVI_ALARMS_TABLE: z.string().min(1),
+  NFVI_ALARM_VIEWS_TABLE: z.string().min(1),
+  /** How long the fault API keeps a cleared alarm. */
+  NFVI_ALARM_RETENTION_DAYS: z.coerce.number().int().positive().default(7),
+  NFVI_SUBSCRIPTIONS_TABLE: z.string().min(1),
   NFVI_TENANTS_TABLE: z.string().min(1),
   NFVI_QUARANTINE_TABLE: z.string().min(1),
   NFVI_PEER_VOTES_TABLE: z.string().min(1),
@@ -39,6 +43,9 @@ export type Config = {
   eventBusName: string;
   inventoryTable: string;
   alarmsTable: string;
+  alarmViewsTable: string;
+  alarmRetentionDays: number;
+  subscriptionsTable: string;
   tenantsTable: string;
   quarantineTable: string;
   peerVotesTable: string;
@@ -78,6 +85,9 @@ export function configFrom(env: NodeJS.ProcessEnv): Config {
     eventBusName: e.NFVI_EVENT_BUS,
     inventoryTable: e.NFVI_INVENTORY_TABLE,
     alarmsTable: e.NFVI_ALARMS_TABLE,
+    alarmViewsTable: e.NFVI_ALARM_VIEWS_TABLE,
+    alarmRetentionDays: e.NFVI_ALARM_RETENTION_DAYS,
+    subscriptionsTable: e.NFVI_SUBSCRIPTIONS_TABLE,
     tenantsTable: e.NFVI_TENANTS_TABLE,
     quarantineTable: e.NFVI_QUARANTINE_TABLE,
     peerVotesTable: e.NFVI_PEER_VOTES_TABLE,

@@ -6,6 +6,8 @@ export function stageNames(stage: string) {
     eventBus: prefix,
     inventoryTable: `${prefix}-inventory`,
     alarmsTable: `${prefix}-alarms`,
+    alarmViewsTable: `${prefix}-alarm-views`,
+    subscriptionsTable: `${prefix}-subscriptions`,
     tenantsTable: `${prefix}-tenants`,
     quarantineTable: `${prefix}-quarantine`,
     peerVotesTable: `${prefix}-peer-votes`,

@@ -1,5 +1,5 @@
 import { connect } from 'mqtt';
-import { localPorts } from './local-env';
+import { localPorts } from '../../lib/local/local-endpoints';
 
 export interface BusEntry {
   Source: string;

@@ -1,8 +1,8 @@
-import { mapSettled } from '../../lib/vim/concurrency';
+import { mapSettled } from '../../lib/concurrency/map-settled';
 import { KeystoneSession } from '../../lib/vim/keystone';
 import { NovaClient, type Server } from '../../lib/vim/nova';
-import { adminCredentials, type OpenStackEnv } from './openstack';
-import { localPorts } from './local-env';
+import { localApiUrl } from '../../lib/local/local-endpoints';
+import { adminCredentials, type OpenStackEnv } from '../../lib/local/local-openstack';
 
 const BOOT_CONCURRENCY = 4;
 
@@ -86,12 +86,12 @@ function valuesOrFirstFailure<R>(results: PromiseSettledResult<R>[]): R[] {
 
 /** Calls an nfvi-doctor HTTP API of the local stack (serverless-offline's API Gateway). */
 export async function callApi(
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
   path: string,
   token?: string,
   json?: unknown,
 ): Promise<{ status: number; body: Record<string, unknown> }> {
-  const response = await fetch(`http://127.0.0.1:${localPorts().http}${path}`, {
+  const response = await fetch(`${localApiUrl()}${path}`, {
     method,
     headers: {
       ...(token ? { 'X-Auth-Token': token } : {}),

@@ -7,7 +7,7 @@ import { awsClients } from '../../lib/aws/clients';
 import type { CollectorConfig } from '../../lib/collector/config';
 import { config } from '../../lib/config';
 import { DynamoDbPeerVotes } from '../../lib/store/dynamodb-peer-votes';
-import { localPorts } from './local-env';
+import { localPorts } from '../../lib/local/local-endpoints';
 import { PROJECT_ROOT } from './stack';
 
 const run = promisify(execFile);

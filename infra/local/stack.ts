@@ -2,7 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join, resolve } from 'node:path';
-import { localEnvironment, localPorts, type LocalPorts } from './local-env';
+import { localPorts, type LocalPorts } from '../../lib/local/local-endpoints';
+import { localEnvironment } from './local-env';
 
 export const PROJECT_ROOT = resolve(__dirname, '..', '..');
 const STATE_DIR = join(PROJECT_ROOT, '.local');
@@ -30,7 +31,14 @@ export const isListening = (port: number) =>
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-const stackPorts = (ports: LocalPorts) => [ports.dynamodb, ports.sns, ports.eventBridge, ports.lambda];
+// The SNS certificate endpoint too: without it, signed deliveries cannot be verified.
+const stackPorts = (ports: LocalPorts) => [
+  ports.dynamodb,
+  ports.sns,
+  ports.snsCertificate,
+  ports.eventBridge,
+  ports.lambda,
+];
 
 function tail(file: string, lines = 40): string {
   try {
@@ -77,6 +85,21 @@ export async function startLocalStack(options: { timeoutMs?: number } = {}): Pro
   }
 
   mkdirSync(STATE_DIR, { recursive: true });
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const child = await launch(ports, logFile, options.timeoutMs ?? 120_000);
+      return { ports, reused: false, logFile, stop: () => stopGroup(child) };
+    } catch (error) {
+      // serverless-offline-aws-eventbridge 2.2.4 schedules its crons before it creates its
+      // Lambdas: a minute starting in between crashes it ("Lambda not present"). Start again.
+      if (attempt >= 3 || !(error instanceof StackExited) || !/Lambda not present/.test(error.message)) throw error;
+    }
+  }
+}
+
+class StackExited extends Error {}
+
+async function launch(ports: LocalPorts, logFile: string, timeoutMs: number): Promise<ChildProcess> {
   const log = openSync(logFile, 'w');
   const child = spawn(
     process.execPath,
@@ -89,14 +112,18 @@ export async function startLocalStack(options: { timeoutMs?: number } = {}): Pro
     },
   );
   closeSync(log);
-  const deadline = Date.now() + (options.timeoutMs ?? 120_000);
+  const deadline = Date.now() + timeoutMs;
   while (!(await Promise.all(stackPorts(ports).map(isListening))).every(Boolean)) {
-    if (child.exitCode !== null) throw new Error(`the local stack exited (${child.exitCode}):\n${tail(logFile)}`);
+    if (child.exitCode !== null) {
+      // Its emulators (DynamoDB Local's JVM) may outlive it and hold their ports.
+      await stopGroup(child);
+      throw new StackExited(`the local stack exited (${child.exitCode}):\n${tail(logFile)}`);
+    }
     if (Date.now() > deadline) {
       await stopGroup(child);
       throw new Error(`the local stack did not start in time:\n${tail(logFile)}`);
     }
     await sleep(250);
   }
-  return { ports, reused: false, logFile, stop: () => stopGroup(child) };
+  return child;
 }

@@ -16,7 +16,7 @@ import { config } from '../../lib/config';
 import { readInventoryFile } from '../../lib/inventory/inventory-file';
 import type { Server } from '../../lib/vim/nova';
 import { createAdminTopic, inventoryPath, loadInventoryFile } from './bootstrap';
-import { FaultInjector } from './fault-injector';
+import { FaultInjector } from '../../lib/southbound/fault-injector';
 import { canRunLab, runCollectorDemo } from './collector-demo';
 import { runMaintenanceDemo } from './maintenance-demo';
 import { callApi, LocalCloud } from './local-cloud';
@@ -24,6 +24,9 @@ import type { NetnsLab } from './netns-lab';
 import { useLocalEnvironment } from './local-env';
 import { OPENSTACK_LOG, openstackScript, startOpenStack } from './openstack';
 import { SnsHttpSubscriber, type ReceivedMessage } from './sns-http-subscriber';
+import { localSnsCertificateAgent } from './sns-signing';
+import { ExampleVnfManager } from '../../test/sample-vnfm/example-vnf-manager';
+import { localApiUrl } from '../../lib/local/local-endpoints';
 import { startLocalStack, type LocalStack } from './stack';
 
 const say = (line = '') => process.stdout.write(`${line}\n`);
@@ -39,6 +42,8 @@ interface Scenario {
   topics: Map<string, string>;
   /** Instances of `tenant` on `host`: the notifications it must receive. */
   expected: number;
+  /** The tenant's active/standby pair (Nova servers), for the example VNF manager. */
+  pair?: { active: Server; standby: Server };
   /** Prints what the VIM reports after the fault, and after the recovery. */
   showVim?: (phase: 'fault' | 'recovery', sentAt: number) => Promise<void>;
   /** Removes what the demo created in the VIM. */
@@ -135,6 +140,10 @@ async function openStackScenario(cloud: LocalCloud): Promise<Scenario> {
     other,
     topics,
     expected: onHost.length,
+    pair: {
+      active: servers.find((s) => s.name === 'demo-mme-active') as Server,
+      standby: servers.find((s) => s.name === 'demo-mme-standby') as Server,
+    },
     showVim,
     cleanup: () => cloud.deleteAll(servers),
   };
@@ -147,6 +156,37 @@ function describeDelivery(m: ReceivedMessage, sentAt: number): string {
     ? `${n.notificationType} ${alarm.perceivedSeverity} ${alarm.faultType} on ${alarm.managedObjectId}`
     : `${n.notificationType} alarm ${n.alarmId}`;
   return `  [${m.subscription}] +${m.receivedAt - sentAt} ms  ${what}`;
+}
+
+/**
+ * The example VNF manager of the tenant, as a VNF vendor runs it: subscribed through the fault
+ * API with the tenant's own token, every delivery's SNS signature verified by the consumer kit.
+ */
+async function startVnfManager(
+  cloud: LocalCloud,
+  tenant: string,
+  pair: { active: Server; standby: Server },
+  sentAt: () => number,
+): Promise<ExampleVnfManager> {
+  const names = new Map([pair.active, pair.standby].map((s) => [s.id, s.name]));
+  const vnfm = await ExampleVnfManager.start({
+    apiUrl: localApiUrl(),
+    projectId: tenant,
+    token: () => cloud.memberToken('tenant-a'),
+    pair: { active: pair.active.id, standby: pair.standby.id },
+    requestAgent: localSnsCertificateAgent(),
+    onEvent: (event) => {
+      if (event.kind === 'rejected') say(`  [example VNF manager] rejected a delivery: ${event.reason}`);
+      else if (event.handled.outcome === 'switched-over')
+        say(
+          `  [example VNF manager of ${tenant}] +${event.at - sentAt()} ms  switched over: ${names.get(event.handled.from)} -> ${names.get(event.handled.to)} (SNS signature verified)`,
+        );
+    },
+  });
+  say(
+    `  example VNF manager ${vnfm.url} subscribed with POST /v1/subscriptions (tenant-a's token): ${pair.active.name} active on ${pair.active.host}, ${pair.standby.name} standby on ${pair.standby.host}`,
+  );
+  return vnfm;
 }
 
 async function main(): Promise<void> {
@@ -188,6 +228,8 @@ async function main(): Promise<void> {
   say(
     `  demo consumer ${consumer.url} subscribed to tenant ${tenant}'s topic, the admin topic${other ? ` and tenant ${other}'s topic (nothing on ${host}: it must receive nothing)` : ''}`,
   );
+
+  const vnfm = cloud && scenario.pair && (await startVnfManager(cloud, tenant, scenario.pair, () => sentAt));
 
   const injector = new FaultInjector(eventBridge, cfg.eventBusName, 'demo-collector');
   // A heartbeat first, as collectors send: it also warms the correlator, as provisioned concurrency does on AWS.
@@ -239,6 +281,8 @@ async function main(): Promise<void> {
   }
   if (other) say(`Tenant ${other} received ${consumer.from(`tenant ${other}`).length} notifications (isolation).`);
 
+  // The maintenance demo runs its own VNF manager for the tenant: one answer per notification.
+  await vnfm?.close();
   if (cloud) {
     const [, ...toEmpty] = scenario.hosts;
     say();
@@ -261,8 +305,8 @@ The stack is running. Endpoints (stage "local", region us-east-1, any AWS creden
   SNS                      http://127.0.0.1:${p.sns}   admin ${cfg.adminTopicArn}
   DynamoDB Local           http://127.0.0.1:${p.dynamodb}
   Lambda (invoke)          http://127.0.0.1:${p.lambda}
-  HTTP API (X-Auth-Token)  http://127.0.0.1:${p.http}/v1/tenants/{tenantId}/topic, POST /v1/inventory/sync, /v1/maintenance${cloud ? `\n  Keystone                 ${cloud.env.authUrl} (admin / secret)` : ''}
-Try: npm run bench   (in another terminal; it reuses this stack)
+  HTTP API (X-Auth-Token)  http://127.0.0.1:${p.http}/v1/alarms, /v1/subscriptions, /v1/tenants/{tenantId}/topic, POST /v1/inventory/sync, /v1/maintenance${cloud ? `\n  Keystone                 ${cloud.env.authUrl} (admin / secret)` : ''}
+Try: npm run cli -- --local alarms --all    npm run cli -- --local hosts    npm run bench   (in another terminal; they use this stack)
 Ctrl-C stops everything this command started.`);
 
   const shutdown = async () => {

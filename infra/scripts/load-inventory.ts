@@ -7,7 +7,8 @@
 import { parseArgs } from 'node:util';
 import { destroyAwsClients } from '../../lib/aws/clients';
 import { inventoryPath, loadInventoryFile } from '../local/bootstrap';
-import { LOCAL_STAGE, useLocalEnvironment } from '../local/local-env';
+import { LOCAL_STAGE } from '../../lib/local/local-endpoints';
+import { useLocalEnvironment } from '../local/local-env';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { stage: { type: 'string' }, file: { type: 'string' } } });

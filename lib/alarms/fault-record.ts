@@ -14,7 +14,8 @@ export const observation = z.object({
  * The state of one fault of one host (host + fault key), with the alarms it raised.
  * `version` guards concurrent writers; `transitionSeq` counts the transitions that notify
  * and `publishedSeq` the last one whose notifications went out, so that a retry after a
- * crash republishes exactly what was not yet confirmed as sent.
+ * crash republishes exactly what was not yet confirmed as sent; `recordedSeq` the last one the
+ * fault API's copy of the alarms shows, written after the notifications and redone the same way.
  */
 export const faultRecord = z.object({
   host: z.string(),
@@ -24,6 +25,7 @@ export const faultRecord = z.object({
   transitionSeq: z.number().int().nonnegative(),
   publishedSeq: z.number().int().nonnegative(),
   publishFailedSeq: z.number().int().nonnegative().optional(),
+  recordedSeq: z.number().int().nonnegative().optional(),
   /** When the invocation that stored the last transition will have ended, published or not. */
   publishBy: z.string().optional(),
   raisedSeq: z.number().int().nonnegative(),
@@ -37,6 +39,12 @@ export const faultRecord = z.object({
 });
 
 export type FaultRecord = z.infer<typeof faultRecord>;
+
+/** Whether the record's last transition, published, is not yet in the fault API's copy of the alarms. */
+export function needsRecording(record: FaultRecord): boolean {
+  const published = record.publishedSeq >= record.transitionSeq;
+  return record.lastTransition !== undefined && published && (record.recordedSeq ?? 0) < record.transitionSeq;
+}
 
 /**
  * Whether another invocation must publish the record's last transition: its publisher

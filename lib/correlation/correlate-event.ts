@@ -1,4 +1,4 @@
-import { needsRepublish, type FaultRecord } from '../alarms/fault-record';
+import { needsRecording, needsRepublish, type FaultRecord } from '../alarms/fault-record';
 import { decide, type ActionableSignal, type AlarmContext, type IgnoreReason } from '../alarms/lifecycle';
 import { deliveriesOf } from '../alarms/notifications';
 import { faultEventOf } from '../faults/fault-events';
@@ -8,6 +8,7 @@ import { parseCollectorEvent } from '../southbound/collector-events';
 import { quorumOf, quorumSignal, type PeerVote, type QuorumSettings } from './peer-quorum';
 import {
   ConcurrentUpdateError,
+  type AlarmProjection,
   type FaultEventPublisher,
   type FaultStore,
   type InventoryReader,
@@ -22,6 +23,7 @@ export interface CorrelatorDeps {
   faults: FaultStore;
   inventory: InventoryReader;
   notifier: Notifier;
+  alarmViews: AlarmProjection;
   faultEvents: FaultEventPublisher;
   quarantine: Quarantine;
   peerVotes: PeerVoteStore;
@@ -45,10 +47,13 @@ const NO_INVENTORY: HostInventory = { known: true, instances: [] };
  * 2. map it through the fault catalogue to a fault signal; a peer's vote is stored and the
  *    host's quorum of observers re-evaluated into a host-down condition;
  * 3. read the fault's record and, when an alarm may be raised, the host's instances;
- *    finish publishing a transition whose publisher failed or ended without publishing;
+ *    finish publishing a transition whose publisher failed or ended without publishing, and
+ *    recording one the fault API's copy of the alarms does not show yet;
  * 4. decide the alarm transition and store it with a conditional write (re-read on conflict);
  * 5. publish the admin and tenant notifications, then FaultConfirmed/FaultCleared on the bus;
- * 6. mark the transition published, so that a duplicate event publishes nothing again.
+ * 6. mark the transition published, so that a duplicate event publishes nothing again;
+ * 7. bring the fault API's copy of the alarms up to date, and mark that too. It comes last so
+ *    that it never delays a notification nor, if slow, makes a retry publish them again.
  */
 export async function correlateEvent(
   raw: unknown,
@@ -105,7 +110,10 @@ async function applySignal(
     let current = stored;
     if (current && needsRepublish(current, deps.clock())) {
       republished += await publish(current, deps);
-      current = { ...current, publishedSeq: current.transitionSeq };
+      current = { ...current, publishedSeq: current.transitionSeq, recordedSeq: current.transitionSeq };
+    } else if (current && needsRecording(current)) {
+      await recordAlarmViews(current, deps);
+      current = { ...current, recordedSeq: current.publishedSeq };
     }
     const decision = decide(current, signal, inventory, { ...alarmSettings, now: deps.clock().toISOString() });
     if (decision.kind === 'ignore') return { outcome: 'ignored', reason: decision.reason, republished };
@@ -136,5 +144,11 @@ async function publish(record: FaultRecord, deps: CorrelatorDeps): Promise<numbe
     throw error;
   }
   await deps.faults.markPublished(record.host, record.faultKey, record.transitionSeq);
+  await recordAlarmViews(record, deps);
   return deliveries.length;
+}
+
+async function recordAlarmViews(record: FaultRecord, deps: CorrelatorDeps): Promise<void> {
+  await deps.alarmViews.record(record);
+  await deps.faults.markRecorded(record.host, record.faultKey, record.transitionSeq);
 }

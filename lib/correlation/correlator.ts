@@ -4,6 +4,7 @@ import { EventBridgePublisher } from '../bus/eventbridge-publisher';
 import { CORRELATOR_SOURCE } from '../faults/fault-events';
 import { SnsNotifier } from '../notify/sns-notifier';
 import { DynamoDbQuarantine } from '../quarantine/dynamodb-quarantine';
+import { DynamoDbAlarmViews } from '../store/dynamodb-alarm-views';
 import { DynamoDbFaultStore } from '../store/dynamodb-fault-store';
 import { DynamoDbInventory } from '../store/dynamodb-inventory';
 import { DynamoDbPeerVotes } from '../store/dynamodb-peer-votes';
@@ -22,6 +23,7 @@ export function correlatorDeps(): CorrelatorDeps {
     faults: new DynamoDbFaultStore(dynamo, cfg.alarmsTable),
     inventory: new DynamoDbInventory(dynamo, cfg.inventoryTable),
     notifier: new SnsNotifier(sns, cfg.adminTopicArn, tenantTopics),
+    alarmViews: new DynamoDbAlarmViews(dynamo, cfg.alarmViewsTable, cfg.alarmRetentionDays),
     faultEvents: new EventBridgePublisher(eventBridge, cfg.eventBusName, CORRELATOR_SOURCE),
     quarantine: new DynamoDbQuarantine(dynamo, cfg.quarantineTable),
     peerVotes: new DynamoDbPeerVotes(dynamo, cfg.peerVotesTable),

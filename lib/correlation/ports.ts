@@ -11,6 +11,7 @@ export interface FaultStore {
   save(record: FaultRecord, expectedVersion: number | undefined): Promise<void>;
   markPublished(host: string, faultKey: string, transitionSeq: number): Promise<void>;
   markPublishFailed(host: string, faultKey: string, transitionSeq: number): Promise<void>;
+  markRecorded(host: string, faultKey: string, transitionSeq: number): Promise<void>;
 }
 
 export class ConcurrentUpdateError extends Error {
@@ -22,6 +23,11 @@ export class ConcurrentUpdateError extends Error {
 
 export interface InventoryReader {
   hostInventory(host: string): Promise<HostInventory>;
+}
+
+/** The fault API's copy of each alarm, brought up to date with each transition (repeat-safe). */
+export interface AlarmProjection {
+  record(record: FaultRecord): Promise<void>;
 }
 
 /** Publishes notifications to the admin topic and to each tenant's own topic. */

@@ -16,3 +16,11 @@ export interface HostInventory {
   known: boolean;
   instances: InventoryInstance[];
 }
+
+/** One host as the inventory lists it: its instances, their tenants and the maintenance mark. */
+export interface HostSummary {
+  host: string;
+  instances: number;
+  tenants: string[];
+  inMaintenance: boolean;
+}

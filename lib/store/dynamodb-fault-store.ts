@@ -5,8 +5,8 @@ import { ConcurrentUpdateError, type FaultStore } from '../correlation/ports';
 
 const keyOf = (host: string, faultKey: string) => ({ pk: `FAULT#${host}#${faultKey}` });
 
-/** Publication marks are written only by markPublished/markPublishFailed, never by save. */
-const PUBLICATION_FIELDS = new Set(['publishedSeq', 'publishFailedSeq']);
+/** Publication marks are written only by markPublished/markPublishFailed/markRecorded, never by save. */
+const PUBLICATION_FIELDS = new Set(['publishedSeq', 'publishFailedSeq', 'recordedSeq']);
 
 /** Fault records in the alarms table, one item per host and fault key. */
 export class DynamoDbFaultStore implements FaultStore {
@@ -64,6 +64,10 @@ export class DynamoDbFaultStore implements FaultStore {
 
   markPublishFailed(host: string, faultKey: string, transitionSeq: number): Promise<void> {
     return this.mark(host, faultKey, 'publishFailedSeq', transitionSeq);
+  }
+
+  markRecorded(host: string, faultKey: string, transitionSeq: number): Promise<void> {
+    return this.mark(host, faultKey, 'recordedSeq', transitionSeq);
   }
 
   /** Raises a mark, never lowers it: a late writer of an older transition changes nothing. */

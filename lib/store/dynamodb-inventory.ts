@@ -1,7 +1,13 @@
-import { BatchWriteCommand, GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchWriteCommand,
+  GetCommand,
+  UpdateCommand,
+  paginateScan,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import { queryAll } from './query-all';
 import type { InventoryReader } from '../correlation/ports';
-import type { HostInventory, InventoryInstance } from '../inventory/inventory';
+import type { HostInventory, HostSummary, InventoryInstance } from '../inventory/inventory';
 import type { InventoryWriter } from '../inventory/load-inventory';
 import type { MaintenanceReader } from '../vim-actions/ports';
 
@@ -86,6 +92,42 @@ export class DynamoDbInventory implements InventoryReader, InventoryWriter, Main
         ExpressionAttributeValues: { ':m': inMaintenance },
       }),
     );
+  }
+
+  /**
+   * Every host with its instance count, tenants and maintenance mark, by host name. A Scan of
+   * the whole table: for an operator's listing, never on a fault's path.
+   */
+  async listHosts(): Promise<HostSummary[]> {
+    const hosts = new Map<string, { instances: number; tenants: Set<string>; inMaintenance: boolean }>();
+    const pages = paginateScan(
+      { client: this.client },
+      {
+        TableName: this.tableName,
+        ProjectionExpression: '#host, sk, tenantId, maintenance',
+        ExpressionAttributeNames: { '#host': 'host' },
+      },
+    );
+    for await (const page of pages) {
+      for (const item of page.Items ?? []) {
+        const host = String(item.host);
+        const summary = hosts.get(host) ?? { instances: 0, tenants: new Set<string>(), inMaintenance: false };
+        hosts.set(host, summary);
+        if (item.sk === HOST_ITEM) summary.inMaintenance = item.maintenance === true;
+        else if (String(item.sk).startsWith(INSTANCE_PREFIX)) {
+          summary.instances += 1;
+          summary.tenants.add(String(item.tenantId));
+        }
+      }
+    }
+    return [...hosts]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([host, s]) => ({
+        host,
+        instances: s.instances,
+        tenants: [...s.tenants].sort(),
+        inMaintenance: s.inMaintenance,
+      }));
   }
 
   private async batchWrite(

@@ -61,10 +61,9 @@ export async function vimFetch(request: VimRequest, options: HttpOptions = DEFAU
       if (response.ok) return { status: response.status, headers: response.headers, body };
       lastError = new VimError(request.service, request.method, path, response.status, vimMessageOf(body));
     } catch (error) {
-      const reason =
-        error instanceof Error
-          ? `${error.name}: ${(error.cause as Error | undefined)?.message ?? error.message}`
-          : String(error);
+      // Read like an Error, not checked with instanceof: fetch's errors may come from another realm (Jest's).
+      const e = error as { name?: string; message?: string; cause?: { message?: string } } | undefined;
+      const reason = typeof e?.message === 'string' ? `${e.name}: ${e.cause?.message ?? e.message}` : String(error);
       lastError = new VimError(request.service, request.method, path, undefined, `no answer (${reason})`);
     }
     if (!lastError.transient) break;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { mapSettled } from './concurrency';
+import { mapSettled } from '../concurrency/map-settled';
 import type { KeystoneSession, ServiceRequest } from './keystone';
 import { VimError } from './vim-error';
 

@@ -12,7 +12,10 @@
  *    projects fails; Doctor's profiler points T09 (tenants notified), T04 (host forced down) and
  *    T03 (all instances in ERROR), from PutEvents, as the VIM adapter reports them; Nova is
  *    checked to show that state.
- * 5. maintenance makespan of simulated 20-host clusters (test/bench/maintenance-makespan.ts).
+ * 5. maintenance makespan of simulated 20-host clusters (test/bench/maintenance-makespan.ts);
+ * 6. switch-over (unless VIM=none): the example VNF manager, subscribed through the fault API and
+ *    verifying SNS signatures with the consumer kit, switches its pair over when the active's
+ *    host fails; PutEvents -> switched over, to compare with 1 (test/bench/vnf-switch-over.ts).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -24,7 +27,7 @@ import type { InventoryFile } from '../../lib/inventory/inventory-file';
 import { DynamoDbInventory } from '../../lib/store/dynamodb-inventory';
 import { TenantTopics } from '../../lib/tenants/tenant-topics';
 import { createAdminTopic } from '../../infra/local/bootstrap';
-import { FaultInjector } from '../../infra/local/fault-injector';
+import { FaultInjector } from '../../lib/southbound/fault-injector';
 import { useLocalEnvironment } from '../../infra/local/local-env';
 import { SnsHttpSubscriber } from '../../infra/local/sns-http-subscriber';
 import { PROJECT_ROOT, startLocalStack } from '../../infra/local/stack';
@@ -32,6 +35,7 @@ import { watchBus } from '../../infra/local/bus-watcher';
 import { callApi, LocalCloud } from '../../infra/local/local-cloud';
 import { startOpenStack } from '../../infra/local/openstack';
 import { maintenanceMakespan, printMaintenance } from './maintenance-makespan';
+import { SWITCH_OVER_RUNS, vnfSwitchOver } from './vnf-switch-over';
 import { netnsDetection, NETNS_HOST_FAULTS, NETNS_LINK_FAULTS, type DetectionSample } from './netns-detection';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -123,8 +127,7 @@ async function burst(subscriber: SnsHttpSubscriber, injector: FaultInjector) {
 const VIM_RUNS = 3;
 const VIM_INSTANCES = 50;
 
-async function vimPath(subscriber: SnsHttpSubscriber, injector: FaultInjector) {
-  const cloud = new LocalCloud(await startOpenStack(3));
+async function vimPath(cloud: LocalCloud, subscriber: SnsHttpSubscriber, injector: FaultInjector) {
   const host = cloud.env.computeHosts[0] as string;
   const nova = cloud.nova();
   await cloud.deleteAll((await nova.listServers({ host })).filter((s) => s.name.startsWith('bench-')));
@@ -239,9 +242,19 @@ async function main(): Promise<void> {
       process.stdout.write(
         `  ${name}: T00 -> T09 p50 ${p.totalMs.p50} ms, p99 ${p.totalMs.p99} ms; detection T00 -> T01 p50 ${p.detectionMs.p50} ms, p99 ${p.detectionMs.p99} ms\n`,
       );
-    if (process.env.NFVI_VIM !== 'none')
-      process.stdout.write(`VIM path: ${VIM_INSTANCES} servers on a fake host, ${VIM_RUNS} runs ...\n`);
-    const vim = process.env.NFVI_VIM === 'none' ? undefined : await vimPath(subscriber, injector);
+    const cloud = process.env.NFVI_VIM === 'none' ? undefined : new LocalCloud(await startOpenStack(3));
+    if (cloud) process.stdout.write(`VIM path: ${VIM_INSTANCES} servers on a fake host, ${VIM_RUNS} runs ...\n`);
+    const vim = cloud && (await vimPath(cloud, subscriber, injector));
+    if (cloud)
+      process.stdout.write(
+        `switch-over: the example VNF manager, ${SWITCH_OVER_RUNS} faults on its active's host ...\n`,
+      );
+    const switchOver = cloud && (await vnfSwitchOver(cloud, injector, load, run));
+    const switchOverMs = switchOver && summary(switchOver.samples);
+    if (switchOverMs)
+      process.stdout.write(
+        `  switched over p50 ${switchOverMs.p50} ms, p99 ${switchOverMs.p99} ms (fault -> notification p50 ${lat.p50} ms)\n`,
+      );
     const maintenance = maintenanceMakespan();
     printMaintenance(maintenance);
     await subscriber.close();
@@ -258,11 +271,29 @@ async function main(): Promise<void> {
         managementLinkDownByPeerQuorum: hostDown,
       },
       vimPath: vim,
+      vnfSwitchOver: switchOver && {
+        note: 'PutEvents -> the example VNF manager switched its pair over (SNS HTTP delivery, signature verified by the consumer kit)',
+        switchOverMs,
+        faultToNotificationP50Ms: lat.p50,
+        rejectedDeliveries: switchOver.rejected,
+      },
       maintenanceMakespan: maintenance,
     };
     const table = [
       ['measure', 'count', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms'],
       ['PutEvents -> tenant subscriber', lat.count, lat.p50, lat.p95, lat.p99, lat.max],
+      ...(switchOverMs
+        ? [
+            [
+              'PutEvents -> VNF manager switched over',
+              switchOverMs.count,
+              switchOverMs.p50,
+              switchOverMs.p95,
+              switchOverMs.p99,
+              switchOverMs.max,
+            ],
+          ]
+        : []),
       [
         `burst ${BURST.hosts}x${BURST.instancesPerHost}, per notification`,
         rack.receivedNotifications,

@@ -3,7 +3,7 @@ import { alarmClearedNotification, alarmNotification, type Alarm } from '../../l
 import { awsClients } from '../../lib/aws/clients';
 import { config } from '../../lib/config';
 import { callApi } from '../../infra/local/local-cloud';
-import { localPorts } from '../../infra/local/local-env';
+import { localApiUrl } from '../../lib/local/local-endpoints';
 import { localCloud } from '../support/openstack';
 import { createWorld, eventually, type World } from '../support/world';
 
@@ -129,7 +129,7 @@ describe('Compatibility ingest (Doctor inspector API, Vitrage Doctor datasource)
       ],
     });
     const post = (status: 'firing' | 'resolved', authorization: string) =>
-      fetch(`http://127.0.0.1:${localPorts().http}/v1/alertmanager`, {
+      fetch(`${localApiUrl()}/v1/alertmanager`, {
         method: 'POST',
         headers: { Authorization: authorization, 'Content-Type': 'application/json' },
         body: JSON.stringify(alert(status)),

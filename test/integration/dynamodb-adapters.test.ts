@@ -81,6 +81,31 @@ describe('DynamoDbInventory (DynamoDB Local)', () => {
     expect((await inventory().hostInventory(host)).instances.map((i) => i.id).sort()).toEqual(['b', 'c']);
   });
 
+  it('lists every host with its instance count, tenants and maintenance mark (nfvi-doctor hosts)', async () => {
+    const [busy, empty] = [unique('host'), unique('host')];
+    const at = new Date().toISOString();
+    await inventory().replaceHost(
+      busy,
+      [instance('a1'), instance('a2'), { ...instance('b1'), tenantId: 'tenant-b' }],
+      at,
+    );
+    await inventory().replaceHost(empty, [], at);
+    await inventory().setMaintenance(empty, true);
+    const hosts = await inventory().listHosts();
+    expect(hosts.find((h) => h.host === busy)).toEqual({
+      host: busy,
+      instances: 3,
+      tenants: ['tenant-a', 'tenant-b'],
+      inMaintenance: false,
+    });
+    expect(hosts.find((h) => h.host === empty)).toEqual({
+      host: empty,
+      instances: 0,
+      tenants: [],
+      inMaintenance: true,
+    });
+  });
+
   it('tells an unknown host from a known host without instances', async () => {
     const empty = unique('host');
     await inventory().replaceHost(empty, [], new Date().toISOString());

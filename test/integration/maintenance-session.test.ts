@@ -3,7 +3,7 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { awsClients } from '../../lib/aws/clients';
 import { config } from '../../lib/config';
 import type { Server } from '../../lib/vim/nova';
-import { FaultInjector } from '../../infra/local/fault-injector';
+import { FaultInjector } from '../../lib/southbound/fault-injector';
 import { callApi, type LocalCloud } from '../../infra/local/local-cloud';
 import { SnsHttpSubscriber, type ReceivedMessage } from '../../infra/local/sns-http-subscriber';
 import { httpMaintenanceApi } from '../sample-vnfm/http-maintenance-api';

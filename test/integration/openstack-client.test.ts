@@ -2,7 +2,7 @@ import { KeystoneSession } from '../../lib/vim/keystone';
 import { NeutronClient } from '../../lib/vim/neutron';
 import { NovaClient, type Server } from '../../lib/vim/nova';
 import { VimError } from '../../lib/vim/vim-error';
-import { adminCredentials } from '../../infra/local/openstack';
+import { adminCredentials } from '../../lib/local/local-openstack';
 import { HOSTS, localCloud } from '../support/openstack';
 import { eventually } from '../support/world';
 

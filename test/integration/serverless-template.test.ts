@@ -53,12 +53,14 @@ describe('The deployable template (serverless package --stage prod)', () => {
         .map((r) => r.Properties.TableName)
         .sort(),
     ).toEqual([
+      'nfvi-doctor-prod-alarm-views',
       'nfvi-doctor-prod-alarms',
       'nfvi-doctor-prod-inventory',
       'nfvi-doctor-prod-maintenance-constraints',
       'nfvi-doctor-prod-maintenance-sessions',
       'nfvi-doctor-prod-peer-votes',
       'nfvi-doctor-prod-quarantine',
+      'nfvi-doctor-prod-subscriptions',
       'nfvi-doctor-prod-tenants',
       'nfvi-doctor-prod-vim-actions',
     ]);
@@ -165,7 +167,7 @@ describe('The deployable template (serverless package --stage prod)', () => {
 
   it('puts the API routes behind the Keystone authorizer', () => {
     const methods = ofType('AWS::ApiGateway::Method');
-    expect(methods.length).toBe(18);
+    expect(methods.length).toBe(25);
     const byAuthorizer = new Map<string, number>();
     for (const m of methods) {
       expect(m.Properties.AuthorizationType).toBe('CUSTOM');
@@ -174,7 +176,7 @@ describe('The deployable template (serverless package --stage prod)', () => {
     }
     // Only Alertmanager's webhook takes Basic auth (an application credential).
     expect(Object.fromEntries(byAuthorizer)).toEqual({
-      KeystoneAuthorizerApiGatewayAuthorizer: 17,
+      KeystoneAuthorizerApiGatewayAuthorizer: 24,
       KeystoneBasicAuthorizerApiGatewayAuthorizer: 1,
     });
     expect(
@@ -182,6 +184,24 @@ describe('The deployable template (serverless package --stage prod)', () => {
         .map((a) => a.Properties.IdentitySource)
         .sort(),
     ).toEqual(['method.request.header.Authorization', 'method.request.header.X-Auth-Token']);
+  });
+
+  it("lets the fault API subscribe only to the stage's notification topics, and read only its own tables", () => {
+    const role = resources.FaultApiRole as Resource;
+    const statements = role.Properties.Policies.flatMap((p: any) => p.PolicyDocument.Statement);
+    const sns = statements.filter((s: any) => [s.Action].flat().some((a: string) => a.startsWith('sns:')));
+    expect(sns.map((s: any) => s.Resource)).toEqual([
+      { 'Fn::Sub': 'arn:${AWS::Partition}:sns:${AWS::Region}:${AWS::AccountId}:nfvi-doctor-prod-tenant-*' },
+      { Ref: 'AdminTopic' },
+    ]);
+    expect(sns.flatMap((s: any) => [s.Action].flat()).sort()).toEqual([
+      'sns:CreateTopic',
+      'sns:Subscribe',
+      'sns:Subscribe',
+      'sns:Unsubscribe',
+      'sns:Unsubscribe',
+    ]);
+    expect((resources.FaultApiLambdaFunction as Resource).Properties.VpcConfig).toBeUndefined();
   });
 
   it('holds no credentials in the template', () => {

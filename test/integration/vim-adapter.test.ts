@@ -7,7 +7,7 @@ import { CORRELATOR_SOURCE } from '../../lib/faults/fault-events';
 import { DynamoDbFaultActions } from '../../lib/store/dynamodb-fault-actions';
 import { DynamoDbInventory } from '../../lib/store/dynamodb-inventory';
 import type { Server } from '../../lib/vim/nova';
-import { FaultInjector } from '../../infra/local/fault-injector';
+import { FaultInjector } from '../../lib/southbound/fault-injector';
 import { callApi } from '../../infra/local/local-cloud';
 import { openstackScript } from '../../infra/local/openstack';
 import { SnsHttpSubscriber } from '../../infra/local/sns-http-subscriber';

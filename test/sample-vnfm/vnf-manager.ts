@@ -1,3 +1,4 @@
+import type { FaultNotification } from '../../lib/alarms/alarm';
 import {
   tenantNotification,
   type InstanceAction,
@@ -24,17 +25,27 @@ export interface SampleVnfManagerOptions {
 export type Handled =
   | { outcome: 'replied'; state: string; switchedOver: boolean }
   | { outcome: 'recorded'; state: string }
+  | { outcome: 'switched-over'; from: string; to: string; alarmId: string }
   | { outcome: 'ignored'; reason: string };
 
+/** Faults that take an instance's service down; a warning (fan, power redundancy) does not. */
+const SERVICE_AFFECTING = new Set(['CRITICAL', 'MAJOR']);
+
 /**
- * A VNF manager for an active/standby pair, as Doctor's sample answers Fenix: it acknowledges
- * every state, and before the host under its active instance is emptied it switches the
- * service over to the standby, so the VNF never loses its active side to the maintenance.
+ * A VNF manager for an active/standby pair, the consumer of Doctor's use cases:
+ * - fault management: when a fault hits the host under its active instance, it switches the
+ *   service over to the standby at once (unless the standby is down too); a fault under the
+ *   standby only leaves the pair unprotected until it clears;
+ * - maintenance, as Doctor's sample answers Fenix: it acknowledges every state, and before the
+ *   host under its active instance is emptied it switches over to the standby, so the VNF never
+ *   loses its active side to the maintenance.
  */
 export class SampleVnfManager {
   readonly moved: string[] = [];
   failure: string | undefined;
   switchOvers = 0;
+  /** Instances under an active service-affecting alarm, by alarm id. */
+  private readonly faulty = new Map<string, string>();
 
   constructor(
     private readonly api: MaintenanceApi,
@@ -44,6 +55,40 @@ export class SampleVnfManager {
 
   get active(): string {
     return this.pair.active;
+  }
+
+  get standby(): string {
+    return this.pair.standby;
+  }
+
+  /** Instances that have a service-affecting alarm now. */
+  get unavailable(): string[] {
+    return [...new Set(this.faulty.values())];
+  }
+
+  onFault(notification: FaultNotification): Handled {
+    if (notification.notificationType === 'AlarmClearedNotification') {
+      const instance = this.faulty.get(notification.alarmId);
+      this.faulty.delete(notification.alarmId);
+      return instance
+        ? { outcome: 'recorded', state: `${instance} available again` }
+        : { outcome: 'ignored', reason: 'not ours' };
+    }
+    const { alarm } = notification;
+    const ours = [this.pair.active, this.pair.standby].includes(alarm.managedObjectId);
+    if (!ours) return { outcome: 'ignored', reason: `${alarm.managedObjectId} is not one of the pair` };
+    if (!SERVICE_AFFECTING.has(alarm.perceivedSeverity)) {
+      this.faulty.delete(alarm.id);
+      return { outcome: 'recorded', state: `${alarm.perceivedSeverity} on ${alarm.managedObjectId}` };
+    }
+    this.faulty.set(alarm.id, alarm.managedObjectId);
+    const { active, standby } = this.pair;
+    if (alarm.managedObjectId !== active) return { outcome: 'recorded', state: `standby ${standby} unavailable` };
+    if (this.unavailable.includes(standby))
+      return { outcome: 'recorded', state: 'active and standby both unavailable' };
+    this.pair = { active: standby, standby: active };
+    this.switchOvers++;
+    return { outcome: 'switched-over', from: active, to: standby, alarmId: alarm.id };
   }
 
   async handle(message: unknown): Promise<Handled> {

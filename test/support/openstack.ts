@@ -1,12 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { LocalCloud } from '../../infra/local/local-cloud';
-import { openStackEnv } from '../../infra/local/openstack';
+import { readLocalOpenStackEnv } from '../../lib/local/local-openstack';
 
 /** The local OpenStack that the global setup started (tests that need a VIM use it). */
 export function localCloud(): LocalCloud {
-  return new LocalCloud(
-    openStackEnv.parse(JSON.parse(readFileSync('/var/lib/nfvi-doctor-openstack/env.json', 'utf8'))),
-  );
+  return new LocalCloud(readLocalOpenStackEnv());
 }
 
 /** Fake compute hosts reserved for each test file, so files running in parallel never share a host. */

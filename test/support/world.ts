@@ -5,7 +5,7 @@ import type { InventoryFile } from '../../lib/inventory/inventory-file';
 import { loadInventory } from '../../lib/inventory/load-inventory';
 import { DynamoDbInventory } from '../../lib/store/dynamodb-inventory';
 import { TenantTopics } from '../../lib/tenants/tenant-topics';
-import { FaultInjector } from '../../infra/local/fault-injector';
+import { FaultInjector } from '../../lib/southbound/fault-injector';
 import { SnsHttpSubscriber } from '../../infra/local/sns-http-subscriber';
 
 /**
@@ -24,11 +24,18 @@ export interface World {
 
 type Layout = Record<string, Array<{ name: string; tenant: string }>>;
 
-/** `layout`: host name -> its instances (name and tenant), names local to the test. */
-export async function createWorld(layout: Layout, extraTenants: string[] = []): Promise<World> {
+/**
+ * `layout`: host name -> its instances (name and tenant), names local to the test.
+ * `tenantIds` gives some tenants a fixed id instead (e.g. a Keystone project's, for the APIs).
+ */
+export async function createWorld(
+  layout: Layout,
+  extraTenants: string[] = [],
+  tenantIds: Record<string, string> = {},
+): Promise<World> {
   const id = randomUUID().slice(0, 8);
   const host = (name: string) => `${name}-${id}`;
-  const tenant = (name: string) => `${name}-${id}`;
+  const tenant = (name: string) => tenantIds[name] ?? `${name}-${id}`;
   const { dynamo, sns, eventBridge } = awsClients();
   const cfg = config();
   const inventory: InventoryFile = {

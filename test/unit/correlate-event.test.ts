@@ -4,6 +4,7 @@ import type { Delivery } from '../../lib/alarms/notifications';
 import { correlateEvent, type CorrelatorDeps } from '../../lib/correlation/correlate-event';
 import {
   ConcurrentUpdateError,
+  type AlarmProjection,
   type FaultEventPublisher,
   type FaultStore,
   type Notifier,
@@ -43,10 +44,10 @@ class InMemoryFaultStore implements FaultStore {
       this.conflicts++;
       throw new ConcurrentUpdateError(record.host, record.faultKey);
     }
-    const { publishedSeq = 0, publishFailedSeq } = stored ?? {};
+    const { publishedSeq = 0, publishFailedSeq, recordedSeq } = stored ?? {};
     this.records.set(
       `${record.host}#${record.faultKey}`,
-      structuredClone({ ...record, publishedSeq, publishFailedSeq }),
+      structuredClone({ ...record, publishedSeq, publishFailedSeq, recordedSeq }),
     );
   }
 
@@ -58,7 +59,16 @@ class InMemoryFaultStore implements FaultStore {
     return this.mark(host, faultKey, 'publishFailedSeq', transitionSeq);
   }
 
-  private async mark(host: string, faultKey: string, field: 'publishedSeq' | 'publishFailedSeq', seq: number) {
+  markRecorded(host: string, faultKey: string, transitionSeq: number): Promise<void> {
+    return this.mark(host, faultKey, 'recordedSeq', transitionSeq);
+  }
+
+  private async mark(
+    host: string,
+    faultKey: string,
+    field: 'publishedSeq' | 'publishFailedSeq' | 'recordedSeq',
+    seq: number,
+  ) {
     if (this.failMarks) throw new Error('store unavailable');
     const stored = this.records.get(`${host}#${faultKey}`);
     if (stored && (stored[field] ?? -1) < seq) stored[field] = seq;
@@ -105,6 +115,18 @@ class RecordingFaultEvents implements FaultEventPublisher {
   }
 }
 
+class RecordingAlarmViews implements AlarmProjection {
+  readonly recorded: FaultRecord[] = [];
+  failures = 0;
+  async record(record: FaultRecord): Promise<void> {
+    if (this.failures > 0) {
+      this.failures--;
+      throw new Error('DynamoDB unavailable');
+    }
+    this.recorded.push(record);
+  }
+}
+
 /** How long each invocation may run (the Lambda timeout). */
 const INVOCATION_MS = 10_000;
 
@@ -113,11 +135,13 @@ function correlator() {
   const notifier = new RecordingNotifier();
   const faultEvents = new RecordingFaultEvents();
   const quarantine = new RecordingQuarantine();
+  const alarmViews = new RecordingAlarmViews();
   const clock = { now: new Date('2026-11-25T10:00:30.000Z') };
   const deps: CorrelatorDeps = {
     faults,
     inventory: { hostInventory: async (host) => (host === HOST ? twoTenants : unknownHost) },
     notifier,
+    alarmViews,
     faultEvents,
     quarantine,
     peerVotes: new InMemoryPeerVotes(),
@@ -127,7 +151,7 @@ function correlator() {
   const correlate = (raw: unknown) =>
     correlateEvent(raw, deps, { deadline: new Date(clock.now.getTime() + INVOCATION_MS) });
   const recordOf = (faultKey = 'link:eno1') => faults.records.get(`${HOST}#${faultKey}`);
-  return { faults, notifier, faultEvents, quarantine, clock, correlate, recordOf };
+  return { faults, notifier, alarmViews, faultEvents, quarantine, clock, correlate, recordOf };
 }
 
 const audiences = (deliveries: Delivery[]) =>
@@ -284,6 +308,43 @@ describe('Use case: correlate a collector event', () => {
     expect(new Set(notificationTypes(clears))).toEqual(new Set(['AlarmClearedNotification']));
     expect(c.faultEvents.emitted.map((e) => e.detailType)).toEqual(['FaultConfirmed', 'FaultCleared']);
     expect(c.recordOf()).toMatchObject({ status: 'CLEARED', transitionSeq: 2, publishedSeq: 2 });
+  });
+
+  it("gives the fault API each transition's alarms as it publishes them, and nothing for a duplicate", async () => {
+    // Prepare
+    const c = correlator();
+
+    // Act
+    await c.correlate(linkDown(1));
+    await c.correlate(linkDown(1));
+    await c.correlate(linkUp(2));
+
+    // Assess
+    expect(c.alarmViews.recorded.map((r) => [r.lastTransition, r.transitionSeq])).toEqual([
+      ['RAISED', 1],
+      ['CLEARED', 2],
+    ]);
+    expect(c.alarmViews.recorded[0]?.instanceAlarms.map((a) => a.tenantId)).toEqual([
+      'tenant-a',
+      'tenant-a',
+      'tenant-b',
+    ]);
+  });
+
+  it("redoes a failed write of the fault API's alarms on the redelivery, without publishing again", async () => {
+    // Prepare
+    const c = correlator();
+    c.alarmViews.failures = 1;
+    await expect(c.correlate(linkDown(1))).rejects.toThrow('DynamoDB unavailable');
+
+    // Act
+    const result = await c.correlate(linkDown(1));
+
+    // Assess
+    expect(result).toEqual({ outcome: 'ignored', reason: 'duplicate', republished: 0 });
+    expect(c.notifier.attempts).toHaveLength(1);
+    expect(c.alarmViews.recorded.map((r) => r.transitionSeq)).toEqual([1]);
+    expect(c.recordOf()).toMatchObject({ publishedSeq: 1, recordedSeq: 1 });
   });
 
   it('takes over the transition of a publisher that ended without publishing, once its invocation is over', async () => {

@@ -1,5 +1,6 @@
 import type { Caller } from '../../lib/auth/keystone-authorizer';
-import { MaintenanceApi, type ApiOutcome } from '../../lib/maintenance/api/maintenance-api';
+import type { ApiOutcome } from '../../lib/http/api-outcome';
+import { MaintenanceApi } from '../../lib/maintenance/api/maintenance-api';
 import type { HostedInstance } from '../../lib/maintenance/drain/host-drain';
 import { step, type Decision, type Session, type SessionEvent } from '../../lib/maintenance/session/session';
 
@@ -80,8 +81,7 @@ function scene() {
     /** Creates a session maintaining `hosts` as the administrator; returns its id. */
     async create(body: Record<string, unknown> = {}): Promise<string> {
       const outcome = await api.create(ADMIN, createBody(body));
-      if (outcome.status !== 200) throw new Error(`create: ${outcome.status} ${outcome.message}`);
-      return (outcome.body as { session_id: string }).session_id;
+      return (bodyOf(outcome) as { session_id: string }).session_id;
     },
     /** The tenants acknowledged, maintenance_at came, and the planner drained h1 (vm-a1 and vm-b1 to h3). */
     async atPrepareRound(sessionId: string) {
@@ -116,7 +116,7 @@ const createBody = (body: Record<string, unknown> = {}) => ({
 });
 
 const bodyOf = (outcome: ApiOutcome) => {
-  if (outcome.status !== 200) throw new Error(`${outcome.status} ${outcome.message}`);
+  if (!('body' in outcome)) throw new Error(`${outcome.status} ${'message' in outcome ? outcome.message : ''}`);
   return outcome.body as Record<string, unknown>;
 };
 

@@ -1,3 +1,4 @@
+import { faultNotification, type FaultNotification } from '../../lib/alarms/alarm';
 import { createSessionBody, type ReplyState } from '../../lib/maintenance/session/schemas';
 import {
   projectInstanceIds,
@@ -169,5 +170,99 @@ describe('Sample VNF manager driving a maintenance session', () => {
       { action: 'MIGRATE' },
     );
     expect(await vnfm.handle({ notificationType: 'AlarmNotification' })).toMatchObject({ outcome: 'ignored' });
+  });
+});
+
+/** An instance alarm as the correlator notifies it (schema-checked). */
+function alarmOn(
+  instance: string,
+  perceivedSeverity: 'CRITICAL' | 'WARNING',
+  id = `alarm-${instance}`,
+): FaultNotification {
+  return faultNotification.parse({
+    id: `notification-${id}`,
+    notificationType: 'AlarmNotification',
+    timeStamp: at(1),
+    alarm: {
+      id,
+      managedObjectId: instance,
+      tenantId: 'tenant-a',
+      rootCauseFaultyResource: {
+        faultyResource: { vimConnectionId: 'openstack', resourceId: 'host-1' },
+        faultyResourceType: 'COMPUTE',
+      },
+      alarmRaisedTime: at(1),
+      ackState: 'UNACKNOWLEDGED',
+      perceivedSeverity,
+      eventTime: at(0),
+      eventType: 'COMMUNICATIONS_ALARM',
+      faultType: 'compute.host.down',
+      probableCause: 'Compute host unreachable',
+      isRootCause: false,
+      correlatedAlarmIds: ['host-alarm'],
+      faultDetails: [],
+    },
+  });
+}
+
+const clearOf = (alarmId: string): FaultNotification => ({
+  id: `clear-${alarmId}`,
+  notificationType: 'AlarmClearedNotification',
+  timeStamp: at(5),
+  alarmId,
+  alarmClearedTime: at(5),
+});
+
+describe('Sample VNF manager on a fault', () => {
+  const pairManager = () =>
+    new SampleVnfManager(
+      { instanceIds: async () => [], reply: async () => undefined },
+      { active: 'mme-1', standby: 'mme-2' },
+      { action: 'MIGRATE' },
+    );
+
+  it("switches the service over to the standby when the active instance's host fails", () => {
+    const vnfm = pairManager();
+    expect(vnfm.onFault(alarmOn('mme-1', 'CRITICAL'))).toEqual({
+      outcome: 'switched-over',
+      from: 'mme-1',
+      to: 'mme-2',
+      alarmId: 'alarm-mme-1',
+    });
+    expect([vnfm.active, vnfm.standby, vnfm.switchOvers]).toEqual(['mme-2', 'mme-1', 1]);
+  });
+
+  it('does not switch over on a warning (the service still runs)', () => {
+    const vnfm = pairManager();
+    expect(vnfm.onFault(alarmOn('mme-1', 'WARNING'))).toMatchObject({ outcome: 'recorded' });
+    expect([vnfm.active, vnfm.switchOvers]).toEqual(['mme-1', 0]);
+  });
+
+  it('keeps the active side when the standby fails, and does not switch to a standby that is down', () => {
+    const vnfm = pairManager();
+    expect(vnfm.onFault(alarmOn('mme-2', 'CRITICAL'))).toEqual({
+      outcome: 'recorded',
+      state: 'standby mme-2 unavailable',
+    });
+    expect(vnfm.onFault(alarmOn('mme-1', 'CRITICAL'))).toEqual({
+      outcome: 'recorded',
+      state: 'active and standby both unavailable',
+    });
+    expect([vnfm.active, vnfm.switchOvers]).toEqual(['mme-1', 0]);
+  });
+
+  it('switches over again once the standby has recovered', () => {
+    const vnfm = pairManager();
+    vnfm.onFault(alarmOn('mme-2', 'CRITICAL'));
+    vnfm.onFault(clearOf('alarm-mme-2'));
+    expect(vnfm.unavailable).toEqual([]);
+    expect(vnfm.onFault(alarmOn('mme-1', 'CRITICAL'))).toMatchObject({ outcome: 'switched-over', to: 'mme-2' });
+  });
+
+  it("ignores another instance's alarm and a clear it never saw raised", () => {
+    const vnfm = pairManager();
+    expect(vnfm.onFault(alarmOn('hss-1', 'CRITICAL'))).toMatchObject({ outcome: 'ignored' });
+    expect(vnfm.onFault(clearOf('unknown'))).toMatchObject({ outcome: 'ignored' });
+    expect(vnfm.switchOvers).toBe(0);
   });
 });

@@ -1,4 +1,4 @@
-import { mapSettled } from '../../lib/vim/concurrency';
+import { mapSettled } from '../../lib/concurrency/map-settled';
 import type { VimCredentials } from '../../lib/vim/credentials';
 import { vimFetch, type HttpOptions, type VimRequest } from '../../lib/vim/http';
 import { InvalidTokenError, KeystoneSession } from '../../lib/vim/keystone';

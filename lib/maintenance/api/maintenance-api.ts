@@ -1,11 +1,10 @@
 import { z } from 'zod';
 import type { Caller } from '../../auth/keystone-authorizer';
+import type { ApiOutcome } from '../../http/api-outcome';
 import type { HostDrain } from '../drain/host-drain';
 import { createSessionBody, tenantReplyBody } from '../session/schemas';
 import { projectInstanceIds, type Decision, type Session, type SessionEvent } from '../session/session';
-
-/** A route's answer: a body with 200, or a status and a message the caller may read. */
-export type ApiOutcome = { status: 200; body: unknown } | { status: 400 | 403 | 404 | 409; message: string };
+import type { SessionCreated, SessionDeleted, SessionList, SessionView } from './session-view';
 
 export interface MaintenanceApiDeps {
   sessions: { get(sessionId: string): Promise<Session | undefined>; list(): Promise<Session[]> };
@@ -28,7 +27,7 @@ const forbidden = (): ApiOutcome => ({ status: 403, message: 'this route is for 
 const notFound = (sessionId: string): ApiOutcome => ({ status: 404, message: `no maintenance session ${sessionId}` });
 
 /** What an administrator sees of a session: state, hosts, per-host progress, per-tenant replies. */
-function adminView(s: Session) {
+function adminView(s: Session): SessionView {
   return {
     session_id: s.session_id,
     state: s.state,
@@ -107,7 +106,8 @@ export class MaintenanceApi {
     });
     if (decision.kind !== 'applied') return { status: 400, message: decision.detail };
     await this.deps.wake(sessionId);
-    return { status: 200, body: { session_id: sessionId } };
+    const created: SessionCreated = { session_id: sessionId };
+    return { status: 200, body: created };
   }
 
   /** `GET /v1/maintenance`. */
@@ -115,17 +115,15 @@ export class MaintenanceApi {
     if (!caller.isAdmin) return forbidden();
     const sessions = await this.deps.sessions.list();
     sessions.sort((a, b) => a.created_at.localeCompare(b.created_at));
-    return {
-      status: 200,
-      body: {
-        sessions: sessions.map((s) => ({
-          session_id: s.session_id,
-          state: s.state,
-          hosts: Object.keys(s.hosts),
-          created_at: s.created_at,
-        })),
-      },
+    const body: SessionList = {
+      sessions: sessions.map((s) => ({
+        session_id: s.session_id,
+        state: s.state,
+        hosts: Object.keys(s.hosts),
+        created_at: s.created_at,
+      })),
     };
+    return { status: 200, body };
   }
 
   /** `GET /v1/maintenance/{session_id}`. */
@@ -142,7 +140,8 @@ export class MaintenanceApi {
     if (decision.kind === 'ignored' && decision.reason === 'no-session') return notFound(sessionId);
     if (decision.kind === 'applied') await this.deps.wake(sessionId);
     const session = await this.deps.sessions.get(sessionId);
-    return { status: 200, body: { session_id: sessionId, state: session?.state } };
+    const deleted: SessionDeleted = { session_id: sessionId, state: session?.state };
+    return { status: 200, body: deleted };
   }
 
   /** `GET /v1/maintenance/{session_id}/{project_id}`: the project's instances concerned now. */

@@ -21,7 +21,7 @@ export const waitingFor = z.enum(['REPLIES', 'MAINTENANCE_AT', 'PLAN', 'DRAIN', 
 export type WaitingFor = z.infer<typeof waitingFor>;
 
 /** One project's part in a round: the instances it is asked about and its answer. */
-const roundProject = z.object({
+export const roundProject = z.object({
   instance_ids: z.array(z.string()),
   /** DEFAULT: no answer by reply_at, so the session's default action applies. */
   verdict: z.enum(['ACK', 'NACK', 'DEFAULT']).optional(),
@@ -39,7 +39,7 @@ const round = z.object({
   projects: z.record(z.string(), roundProject),
 });
 
-const move = z.object({
+export const move = z.object({
   project_id: z.string(),
   from_host: z.string(),
   to_host: z.string().optional(),

@@ -1,6 +1,6 @@
 import { PutEventsCommand, type EventBridgeClient, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { randomUUID } from 'node:crypto';
-import { COLLECTOR_SOURCE, type CollectorEvent } from '../../lib/southbound/collector-events';
+import { COLLECTOR_SOURCE, type CollectorEvent } from './collector-events';
 
 type Detail<T extends CollectorEvent['detail-type']> = Omit<
   Extract<CollectorEvent, { 'detail-type': T }>['detail'],
@@ -16,7 +16,8 @@ const PUT_EVENTS_LIMIT = 10;
 
 /**
  * Puts collector events on the bus as a collector would (its own collectorId, a monotonic
- * seq, observedAt now): the fault injection of the demo, the tests and the benchmark.
+ * seq, observedAt now): the fault injection of the demo, the tests, the benchmark and
+ * `nfvi-doctor inject`.
  */
 export class FaultInjector {
   private seq = 0;

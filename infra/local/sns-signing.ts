@@ -1,0 +1,164 @@
+import { X509Certificate, createPrivateKey, createSign, type KeyObject } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { Agent, createServer, type RequestOptions } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { join } from 'node:path';
+import { generate } from 'selfsigned';
+import { localPorts } from '../../lib/local/local-endpoints';
+import { PROJECT_ROOT } from './stack';
+
+/*
+ * The local stack signs SNS HTTP deliveries as Amazon SNS does, so that VNF managers run with
+ * signature verification on locally too. The certificate's URL has AWS's form, with a region
+ * no AWS has, and is served on 127.0.0.1; localSnsCertificateAgent() takes a verifier there.
+ */
+
+/** The host of SigningCertURL: AWS's pattern (sns.<region>.amazonaws.com), a region of our own. */
+export const LOCAL_SNS_HOST = 'sns.local-1.amazonaws.com';
+
+/** Created once, kept across runs: key.pem and cert.pem. */
+export const SNS_SIGNING_DIR = join(PROJECT_ROOT, '.local', 'sns-signing');
+
+export interface SnsSigningIdentity {
+  privateKeyPem: string;
+  /** The key parsed once: parsing the PEM for each signature tripled its cost. */
+  privateKey: KeyObject;
+  certificatePem: string;
+  /** The SigningCertURL of every message signed with the key. */
+  certificateUrl: string;
+}
+
+const VALIDITY_YEARS = 10;
+
+/** `https://sns.local-1.amazonaws.com/SimpleNotificationService-<32 hex of the certificate's fingerprint>.pem` */
+export function certificateUrlOf(certificatePem: string): string {
+  const hex = new X509Certificate(certificatePem).fingerprint256.replace(/:/g, '').toLowerCase().slice(0, 32);
+  return `https://${LOCAL_SNS_HOST}/SimpleNotificationService-${hex}.pem`;
+}
+
+const identityOf = (privateKeyPem: string, certificatePem: string): SnsSigningIdentity => ({
+  privateKeyPem,
+  privateKey: createPrivateKey(privateKeyPem),
+  certificatePem,
+  certificateUrl: certificateUrlOf(certificatePem),
+});
+
+function usable(privateKeyPem: string, certificatePem: string): boolean {
+  const certificate = new X509Certificate(certificatePem);
+  return Date.parse(certificate.validTo) > Date.now() && certificate.checkPrivateKey(createPrivateKey(privateKeyPem));
+}
+
+/** The local signing key and its self-signed certificate, created in `dir` on first use. */
+export async function snsSigningIdentity(dir: string = SNS_SIGNING_DIR): Promise<SnsSigningIdentity> {
+  const keyFile = join(dir, 'key.pem');
+  const certificateFile = join(dir, 'cert.pem');
+  if (existsSync(keyFile) && existsSync(certificateFile)) {
+    const [key, certificate] = [readFileSync(keyFile, 'utf8'), readFileSync(certificateFile, 'utf8')];
+    if (usable(key, certificate)) return identityOf(key, certificate);
+  }
+  const notAfterDate = new Date();
+  notAfterDate.setFullYear(notAfterDate.getFullYear() + VALIDITY_YEARS);
+  // One certificate both signs messages and serves them over TLS, for the name in SigningCertURL.
+  const pems = await generate([{ name: 'commonName', value: LOCAL_SNS_HOST }], {
+    keySize: 2048,
+    algorithm: 'sha256',
+    notAfterDate,
+  });
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(keyFile, pems.private, { mode: 0o600 });
+  writeFileSync(certificateFile, pems.cert);
+  return identityOf(pems.private, pems.cert);
+}
+
+/** The fields SNS signs, in the order it signs them (as sns-payload-validator lib/keys.js checks them). */
+const SIGNED_FIELDS = {
+  Notification: ['Message', 'MessageId', 'Subject', 'Timestamp', 'TopicArn', 'Type'],
+  SubscriptionConfirmation: ['Message', 'MessageId', 'SubscribeURL', 'Timestamp', 'Token', 'TopicArn', 'Type'],
+  UnsubscribeConfirmation: ['Message', 'MessageId', 'SubscribeURL', 'Timestamp', 'Token', 'TopicArn', 'Type'],
+} as const;
+
+export interface SignableSnsMessage {
+  Type: keyof typeof SIGNED_FIELDS;
+  MessageId: string;
+  TopicArn: string;
+  Message: string;
+  Timestamp: string;
+  Subject?: string;
+  SubscribeURL?: string;
+  Token?: string;
+}
+
+/** SNS's SignatureVersion 2: RSA-SHA256 over "<field>\n<value>\n" for each field present. */
+export function signSnsMessage(
+  message: SignableSnsMessage,
+  privateKey: string | KeyObject,
+): { SignatureVersion: '2'; Signature: string } {
+  const stringToSign = SIGNED_FIELDS[message.Type]
+    .filter((field) => message[field] !== undefined)
+    .map((field) => `${field}\n${message[field]}\n`)
+    .join('');
+  return {
+    SignatureVersion: '2',
+    Signature: createSign('RSA-SHA256').update(stringToSign).sign(privateKey, 'base64'),
+  };
+}
+
+export interface SnsCertificateServer {
+  port: number;
+  close(): Promise<void>;
+}
+
+/** Serves the certificate at its SigningCertURL path, over TLS with the same certificate, on 127.0.0.1. */
+export async function startSnsCertificateServer(
+  identity: SnsSigningIdentity,
+  port: number = localPorts().snsCertificate,
+): Promise<SnsCertificateServer> {
+  const path = new URL(identity.certificateUrl).pathname;
+  const server = createServer({ key: identity.privateKeyPem, cert: identity.certificatePem }, (req, res) => {
+    if (req.method === 'GET' && req.url === path) {
+      res.writeHead(200, { 'content-type': 'application/x-pem-file' }).end(identity.certificatePem);
+    } else {
+      res.writeHead(404).end();
+    }
+  });
+  await new Promise<void>((done, fail) => {
+    server.once('error', fail);
+    server.listen(port, '127.0.0.1', () => done());
+  });
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () =>
+      new Promise<void>((done) => {
+        server.close(() => done());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+/** Sends connections for LOCAL_SNS_HOST to the local port, still checking the certificate against that name. */
+class LocalSnsCertificateAgent extends Agent {
+  constructor(
+    private readonly port: number,
+    certificatePem: string,
+  ) {
+    super({ ca: [certificatePem] });
+  }
+
+  override createConnection(
+    options: RequestOptions,
+    callback?: (err: Error | null, stream: Duplex) => void,
+  ): Duplex | null | undefined {
+    const local = { ...options, host: '127.0.0.1', port: this.port, servername: LOCAL_SNS_HOST };
+    return super.createConnection(options.host === LOCAL_SNS_HOST ? local : options, callback);
+  }
+}
+
+/**
+ * An https.Agent for downloading the local SigningCertURL (the consumer kit's `requestAgent`):
+ * it reaches the certificate server, and trusts only the local certificate.
+ */
+export function localSnsCertificateAgent(options: { port?: number; certificatePem?: string } = {}): Agent {
+  const certificatePem = options.certificatePem ?? readFileSync(join(SNS_SIGNING_DIR, 'cert.pem'), 'utf8');
+  return new LocalSnsCertificateAgent(options.port ?? localPorts().snsCertificate, certificatePem);
+}

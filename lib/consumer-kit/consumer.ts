@@ -1,0 +1,145 @@
+import type { Agent } from 'node:https';
+import { z } from 'zod';
+import { DuplicateFilter } from './duplicate-filter';
+import { recogniseNotification, type ReceivedNotification, type SnsDelivery } from './received-notification';
+import { SignatureVerifier, UntrustedMessageError } from './signature-verifier';
+import { MESSAGE_TYPE_HEADER, snsEnvelope, type SnsNotificationEnvelope } from './sns-envelope';
+
+export interface SnsConsumerOptions {
+  /** Called once per notification, duplicates dropped; if it throws, the delivery fails and SNS retries it. */
+  onNotification(notification: ReceivedNotification): void | Promise<void>;
+  /**
+   * The topics this endpoint subscribed to. Anyone can subscribe an endpoint to a topic of
+   * their own, and their messages are signed by SNS too: give the list, and messages and
+   * subscription requests from any other topic are refused. Omitted: any topic.
+   */
+  topicArns?: readonly string[];
+  /** Agent for downloading signing certificates (the local stack's: localSnsCertificateAgent()). */
+  requestAgent?: Agent;
+  /** How many recent notification ids are remembered to drop duplicates. */
+  duplicateWindow?: number;
+}
+
+/** What became of one delivery. */
+export type Receipt =
+  | { outcome: 'handled'; notification: ReceivedNotification }
+  | { outcome: 'duplicate'; id: string; sns: SnsDelivery }
+  | { outcome: 'subscription-confirmed'; topicArn: string }
+  /** Acknowledged, nothing done: `subscribeUrl` subscribes again, should the unsubscription be a mistake. */
+  | { outcome: 'unsubscribed'; topicArn: string; subscribeUrl: string }
+  /** Never handed over: 400 for a malformed delivery, 403 for one not provably from a wanted topic. */
+  | { outcome: 'rejected'; status: 400 | 403; reason: string };
+
+export type RequestHeaders = Readonly<Record<string, string | readonly string[] | undefined>>;
+
+/** Visiting SubscribeURL failed: the subscription stays pending, SNS may ask again. */
+export class SubscriptionConfirmationError extends Error {
+  constructor(topicArn: string, cause: unknown) {
+    super(`confirming the subscription to ${topicArn} failed: ${String(cause)}`, { cause });
+    this.name = 'SubscriptionConfirmationError';
+  }
+}
+
+const CONFIRMATION_TIMEOUT_MS = 10_000;
+
+/** Node lowercases header names, other frameworks may not. */
+function headerValue(headers: RequestHeaders, name: string): string | undefined {
+  for (const [key, value] of Object.entries(headers)) {
+    if (key.toLowerCase() === name) return typeof value === 'string' ? value : value?.[0];
+  }
+  return undefined;
+}
+
+const rejected = (status: 400 | 403, reason: string): Receipt => ({ outcome: 'rejected', status, reason });
+
+const deliveryOf = (envelope: SnsNotificationEnvelope): SnsDelivery => ({
+  messageId: envelope.MessageId,
+  topicArn: envelope.TopicArn,
+  timestamp: envelope.Timestamp,
+  ...(envelope.Subject !== undefined && { subject: envelope.Subject }),
+  attributes: Object.fromEntries(Object.entries(envelope.MessageAttributes ?? {}).map(([k, v]) => [k, v.Value])),
+});
+
+/**
+ * nfvi-doctor's notifications for a VNF manager (or an operator's tool), from SNS HTTP(S)
+ * deliveries. Primary course of `receive`:
+ * 1. parse the body as an SNS message whose type agrees with the x-amz-sns-message-type header;
+ * 2. refuse topics not subscribed to; verify the SNS signature;
+ * 3. confirm a subscription by visiting its SubscribeURL (acknowledge an unsubscription);
+ * 4. type the notification, drop it if its id was seen recently, hand it to `onNotification`.
+ * Thrown errors (a handler's, an unreachable certificate or SubscribeURL) mean "retry later".
+ */
+export class SnsConsumer {
+  private readonly verifier: SignatureVerifier;
+  private readonly recent: DuplicateFilter;
+
+  constructor(private readonly options: SnsConsumerOptions) {
+    this.verifier = new SignatureVerifier(options.requestAgent);
+    this.recent = new DuplicateFilter(options.duplicateWindow);
+  }
+
+  /** One delivery: the raw POST body as SNS sent it, and the request's headers. */
+  async receive(body: string, headers: RequestHeaders): Promise<Receipt> {
+    let json: unknown;
+    try {
+      json = JSON.parse(body);
+    } catch {
+      return rejected(400, 'the body is not JSON');
+    }
+    const parsed = snsEnvelope.safeParse(json);
+    if (!parsed.success) return rejected(400, `not an SNS message: ${z.prettifyError(parsed.error)}`);
+    const envelope = parsed.data;
+    const type = headerValue(headers, MESSAGE_TYPE_HEADER);
+    if (type !== envelope.Type) {
+      return rejected(
+        400,
+        `the ${MESSAGE_TYPE_HEADER} header (${type ?? 'absent'}) does not match Type ${envelope.Type}`,
+      );
+    }
+    if (this.options.topicArns && !this.options.topicArns.includes(envelope.TopicArn)) {
+      return rejected(403, `topic ${envelope.TopicArn} is not one this endpoint subscribed to`);
+    }
+    try {
+      await this.verifier.verify(json as Record<string, unknown>);
+    } catch (error) {
+      if (error instanceof UntrustedMessageError) return rejected(403, error.reason);
+      throw error;
+    }
+
+    switch (envelope.Type) {
+      case 'SubscriptionConfirmation':
+        await this.confirm(envelope.TopicArn, envelope.SubscribeURL);
+        return { outcome: 'subscription-confirmed', topicArn: envelope.TopicArn };
+      case 'UnsubscribeConfirmation':
+        return { outcome: 'unsubscribed', topicArn: envelope.TopicArn, subscribeUrl: envelope.SubscribeURL };
+      case 'Notification':
+        return this.handOver(recogniseNotification(envelope.Message, deliveryOf(envelope)));
+    }
+  }
+
+  private async handOver(notification: ReceivedNotification): Promise<Receipt> {
+    // Fault notifications keep their id when republished; other messages only have SNS's.
+    const id =
+      notification.kind === 'alarm' || notification.kind === 'alarm-cleared'
+        ? notification.notification.id
+        : notification.sns.messageId;
+    if (this.recent.seenBefore(id)) return { outcome: 'duplicate', id, sns: notification.sns };
+    try {
+      await this.options.onNotification(notification);
+    } catch (error) {
+      this.recent.forget(id);
+      throw error;
+    }
+    return { outcome: 'handled', notification };
+  }
+
+  private async confirm(topicArn: string, subscribeUrl: string): Promise<void> {
+    try {
+      const response = await fetch(subscribeUrl, { signal: AbortSignal.timeout(CONFIRMATION_TIMEOUT_MS) });
+      await response.arrayBuffer();
+      if (!response.ok) throw new Error(`GET SubscribeURL answered ${response.status}`);
+    } catch (error) {
+      throw new SubscriptionConfirmationError(topicArn, error);
+    }
+  }
+}

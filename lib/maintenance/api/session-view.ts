@@ -1,0 +1,62 @@
+import { z } from 'zod';
+import { move, roundProject, session } from '../session/session';
+import { replyState } from '../session/schemas';
+
+/* The answers of the administrator's maintenance routes (Fenix's, with nfvi-doctor's progress details). */
+
+/** `POST /v1/maintenance`. */
+export const sessionCreated = z.object({ session_id: z.string() });
+
+/** `GET /v1/maintenance`. */
+export const sessionList = z.object({
+  sessions: z.array(
+    z.object({
+      session_id: z.string(),
+      state: session.shape.state,
+      hosts: z.array(z.string()),
+      created_at: z.string(),
+    }),
+  ),
+});
+
+/** `DELETE /v1/maintenance/{session_id}`: the state the session is left in. */
+export const sessionDeleted = z.object({ session_id: z.string(), state: session.shape.state.optional() });
+
+/** `GET /v1/maintenance/{session_id}`: state, per-host progress, the replies of the round open, moves, history. */
+export const sessionView = z.object({
+  session_id: z.string(),
+  state: session.shape.state,
+  reason: z.string().optional(),
+  maintenance_at: z.string(),
+  workflow: z.string(),
+  metadata: session.shape.metadata,
+  created_at: z.string(),
+  updated_at: z.string(),
+  waiting_for: session.shape.waiting_for,
+  deadline_at: z.string().optional(),
+  hosts: session.shape.hosts,
+  /** Host -> why the planner has not started it yet. */
+  waiting_hosts: session.shape.waiting_hosts.unwrap(),
+  replies: z
+    .object({
+      state: replyState,
+      reply_at: z.string(),
+      projects: z.record(
+        z.string(),
+        z.object({
+          instance_ids: z.array(z.string()),
+          /** AWAITED: no answer yet. */
+          reply: z.enum([...roundProject.shape.verdict.unwrap().options, 'AWAITED']),
+          answered_at: z.string().optional(),
+        }),
+      ),
+    })
+    .optional(),
+  moves: z.record(z.string(), move.pick({ from_host: true, to_host: true, action: true, status: true })).optional(),
+  history: session.shape.history,
+});
+
+export type SessionCreated = z.infer<typeof sessionCreated>;
+export type SessionList = z.infer<typeof sessionList>;
+export type SessionDeleted = z.infer<typeof sessionDeleted>;
+export type SessionView = z.infer<typeof sessionView>;

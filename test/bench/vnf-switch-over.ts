@@ -1,0 +1,66 @@
+import type { InventoryFile } from '../../lib/inventory/inventory-file';
+import { localApiUrl } from '../../lib/local/local-endpoints';
+import type { FaultInjector } from '../../lib/southbound/fault-injector';
+import type { LocalCloud } from '../../infra/local/local-cloud';
+import { localSnsCertificateAgent } from '../../infra/local/sns-signing';
+import { ExampleVnfManager, type VnfManagerEvent } from '../sample-vnfm/example-vnf-manager';
+
+export const SWITCH_OVER_RUNS = Number(process.env.NFVI_BENCH_SWITCH_OVERS ?? 20);
+const WARMUP_RUNS = 2;
+const TIMEOUT_MS = 15_000;
+
+async function until(condition: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + TIMEOUT_MS;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+const handled = (events: readonly VnfManagerEvent[], outcome: string) =>
+  events.filter((e) => e.kind === 'handled' && e.handled.outcome === outcome);
+
+/**
+ * The example VNF manager (consumer kit, signatures verified, subscribed through the fault API
+ * with tenant-a's token) holds an active/standby pair on two hosts; each run fails the active's
+ * host (PutEvents) and times the switch-over, then recovers the host and waits for the clear.
+ */
+export async function vnfSwitchOver(
+  cloud: LocalCloud,
+  injector: FaultInjector,
+  load: (inventory: InventoryFile) => Promise<Map<string, string>>,
+  run: string,
+) {
+  const tenant = cloud.projectId('tenant-a');
+  const hostOf = (instance: string) => `${instance}-host`;
+  const pair = { active: `bench-vnfm-${run}-mme-1`, standby: `bench-vnfm-${run}-mme-2` };
+  await load({
+    hosts: [pair.active, pair.standby].map((id) => ({
+      name: hostOf(id),
+      instances: [{ id, name: id, tenantId: tenant }],
+    })),
+  });
+  const vnfm = await ExampleVnfManager.start({
+    apiUrl: localApiUrl(),
+    projectId: tenant,
+    token: () => cloud.memberToken('tenant-a'),
+    pair,
+    requestAgent: localSnsCertificateAgent(),
+  });
+  const samples: number[] = [];
+  try {
+    for (let i = 0; i < WARMUP_RUNS + SWITCH_OVER_RUNS; i++) {
+      const host = hostOf(vnfm.manager.active);
+      const switched = handled(vnfm.events, 'switched-over').length;
+      const sentAt = await injector.put([injector.link(host, 'down')]);
+      await until(() => handled(vnfm.events, 'switched-over').length > switched, 'the switch-over');
+      const at = handled(vnfm.events, 'switched-over').at(-1)?.at ?? NaN;
+      if (i >= WARMUP_RUNS) samples.push(at - sentAt);
+      await injector.put([injector.link(host, 'up')]);
+      await until(() => vnfm.manager.unavailable.length === 0, 'the clear');
+    }
+  } finally {
+    await vnfm.close();
+  }
+  return { samples, rejected: vnfm.events.filter((e) => e.kind === 'rejected').length };
+}

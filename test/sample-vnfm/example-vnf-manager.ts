@@ -1,0 +1,121 @@
+import { createServer, type Server } from 'node:http';
+import type { Agent } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { z } from 'zod';
+import { SnsConsumer, snsHttpListener, type ReceivedNotification, type Receipt } from '../../lib/consumer-kit';
+import { httpMaintenanceApi } from './http-maintenance-api';
+import { SampleVnfManager, type Handled, type SampleVnfManagerOptions } from './vnf-manager';
+
+export interface ExampleVnfManagerOptions {
+  /** nfvi-doctor's API (API Gateway) base URL. */
+  apiUrl: string;
+  /** The VNF's Keystone project, and a token of it (the VNF manager's own credentials). */
+  projectId: string;
+  token: () => Promise<string>;
+  /** The active/standby pair, by Nova server id. */
+  pair: { active: string; standby: string };
+  maintenance?: SampleVnfManagerOptions;
+  /** For downloading SNS signing certificates (the local stack's: localSnsCertificateAgent()). */
+  requestAgent?: Agent;
+  /** Where to listen (default 127.0.0.1, any port), and the URL SNS reaches it at (default that address). */
+  listen?: { host: string; port: number };
+  callbackUrl?: string;
+  onEvent?: (event: VnfManagerEvent) => void;
+}
+
+/** What the VNF manager did with a delivery, and when (Date.now()). */
+export type VnfManagerEvent =
+  | { at: number; kind: 'handled'; notification: ReceivedNotification; handled: Handled }
+  | { at: number; kind: 'rejected'; status: number; reason: string };
+
+const topicAnswer = z.object({ topicArn: z.string() });
+const subscriptionAnswer = z.object({ id: z.string() });
+
+/**
+ * The example VNF manager as a VNF vendor would run it: an HTTP endpoint with the consumer kit
+ * (SNS signatures verified, only its own tenant topic accepted, duplicates dropped), subscribed
+ * through nfvi-doctor's subscription API with its own project's token, switching its
+ * active/standby pair over on a fault and answering planned maintenance.
+ */
+export class ExampleVnfManager {
+  private constructor(
+    readonly events: readonly VnfManagerEvent[],
+    readonly manager: SampleVnfManager,
+    private readonly server: Server,
+    private readonly options: ExampleVnfManagerOptions,
+    readonly subscriptionId: string,
+  ) {}
+
+  static async start(options: ExampleVnfManagerOptions): Promise<ExampleVnfManager> {
+    const call = async (method: string, path: string, body?: unknown) => {
+      const response = await fetch(`${options.apiUrl}${path}`, {
+        method,
+        headers: { 'X-Auth-Token': await options.token(), 'Content-Type': 'application/json' },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      const text = await response.text();
+      if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}: ${text}`);
+      return text ? (JSON.parse(text) as unknown) : undefined;
+    };
+    const { topicArn } = topicAnswer.parse(await call('GET', `/v1/tenants/${options.projectId}/topic`));
+    const manager = new SampleVnfManager(
+      httpMaintenanceApi(options.token),
+      options.pair,
+      options.maintenance ?? { action: 'LIVE_MIGRATE' },
+    );
+    const events: VnfManagerEvent[] = [];
+    const record = (event: VnfManagerEvent) => {
+      events.push(event);
+      options.onEvent?.(event);
+    };
+    const consumer = new SnsConsumer({
+      topicArns: [topicArn],
+      requestAgent: options.requestAgent,
+      onNotification: async (notification) => {
+        const handled = await handle(manager, notification);
+        record({ at: Date.now(), kind: 'handled', notification, handled });
+      },
+    });
+    const onReceipt = (receipt: Receipt) => {
+      if (receipt.outcome === 'rejected') {
+        record({ at: Date.now(), kind: 'rejected', status: receipt.status, reason: receipt.reason });
+      }
+    };
+    const server = createServer(snsHttpListener(consumer, { onReceipt }));
+    const { host, port } = options.listen ?? { host: '127.0.0.1', port: 0 };
+    await new Promise<void>((done) => server.listen(port, host, done));
+    const address = server.address() as AddressInfo;
+    const callbackUri = options.callbackUrl ?? `http://${address.address}:${address.port}/`;
+    const { id } = subscriptionAnswer.parse(await call('POST', '/v1/subscriptions', { callbackUri }));
+    return new ExampleVnfManager(events, manager, server, options, id);
+  }
+
+  /** The endpoint SNS delivers to. */
+  get url(): string {
+    const address = this.server.address() as AddressInfo;
+    return `http://${address.address}:${address.port}/`;
+  }
+
+  /** Deletes its subscription and stops listening. */
+  async close(): Promise<void> {
+    await fetch(`${this.options.apiUrl}/v1/subscriptions/${this.subscriptionId}`, {
+      method: 'DELETE',
+      headers: { 'X-Auth-Token': await this.options.token() },
+    }).catch(() => undefined);
+    await new Promise<void>((done) => this.server.close(() => done()));
+  }
+}
+
+async function handle(manager: SampleVnfManager, notification: ReceivedNotification): Promise<Handled> {
+  switch (notification.kind) {
+    case 'alarm':
+    case 'alarm-cleared':
+      return manager.onFault(notification.notification);
+    case 'maintenance':
+      return manager.handle(notification.notification);
+    case 'unrecognised':
+      return { outcome: 'ignored', reason: notification.reason };
+    default:
+      return { outcome: 'ignored', reason: `${notification.kind} is for administrators` };
+  }
+}
