@@ -1,24 +1,18 @@
 import { X509Certificate, createPrivateKey, createSign, type KeyObject } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { Agent, createServer, type RequestOptions } from 'node:https';
+import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import type { Duplex } from 'node:stream';
 import { join } from 'node:path';
 import { generate } from 'selfsigned';
 import { localPorts } from '../../lib/local/local-endpoints';
-import { PROJECT_ROOT } from './stack';
+import { LOCAL_SNS_HOST, SNS_SIGNING_DIR } from '../../lib/local/local-sns-certificate';
 
 /*
  * The local stack signs SNS HTTP deliveries as Amazon SNS does, so that VNF managers run with
  * signature verification on locally too. The certificate's URL has AWS's form, with a region
- * no AWS has, and is served on 127.0.0.1; localSnsCertificateAgent() takes a verifier there.
+ * no AWS has, and is served on 127.0.0.1; localSnsCertificateAgent() (lib/local) takes a
+ * verifier there.
  */
-
-/** The host of SigningCertURL: AWS's pattern (sns.<region>.amazonaws.com), a region of our own. */
-export const LOCAL_SNS_HOST = 'sns.local-1.amazonaws.com';
-
-/** Created once, kept across runs: key.pem and cert.pem. */
-export const SNS_SIGNING_DIR = join(PROJECT_ROOT, '.local', 'sns-signing');
 
 export interface SnsSigningIdentity {
   privateKeyPem: string;
@@ -134,31 +128,4 @@ export async function startSnsCertificateServer(
         server.closeAllConnections();
       }),
   };
-}
-
-/** Sends connections for LOCAL_SNS_HOST to the local port, still checking the certificate against that name. */
-class LocalSnsCertificateAgent extends Agent {
-  constructor(
-    private readonly port: number,
-    certificatePem: string,
-  ) {
-    super({ ca: [certificatePem] });
-  }
-
-  override createConnection(
-    options: RequestOptions,
-    callback?: (err: Error | null, stream: Duplex) => void,
-  ): Duplex | null | undefined {
-    const local = { ...options, host: '127.0.0.1', port: this.port, servername: LOCAL_SNS_HOST };
-    return super.createConnection(options.host === LOCAL_SNS_HOST ? local : options, callback);
-  }
-}
-
-/**
- * An https.Agent for downloading the local SigningCertURL (the consumer kit's `requestAgent`):
- * it reaches the certificate server, and trusts only the local certificate.
- */
-export function localSnsCertificateAgent(options: { port?: number; certificatePem?: string } = {}): Agent {
-  const certificatePem = options.certificatePem ?? readFileSync(join(SNS_SIGNING_DIR, 'cert.pem'), 'utf8');
-  return new LocalSnsCertificateAgent(options.port ?? localPorts().snsCertificate, certificatePem);
 }

@@ -24,7 +24,7 @@ import type { NetnsLab } from './netns-lab';
 import { useLocalEnvironment } from './local-env';
 import { OPENSTACK_LOG, openstackScript, startOpenStack } from './openstack';
 import { SnsHttpSubscriber, type ReceivedMessage } from './sns-http-subscriber';
-import { localSnsCertificateAgent } from './sns-signing';
+import { localSnsCertificateAgent } from '../../lib/local/local-sns-certificate';
 import { ExampleVnfManager } from '../../test/sample-vnfm/example-vnf-manager';
 import { localApiUrl } from '../../lib/local/local-endpoints';
 import { startLocalStack, type LocalStack } from './stack';

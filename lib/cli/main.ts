@@ -20,8 +20,7 @@ import { createSession, deleteSession, listSessions, showSession, watchSession }
 import type { Output, Writer } from './render';
 import { readSettings, type ApiSettings } from './settings';
 import { tail } from './tail';
-// The local stack's signing certificate: used with --local only (see README, "Operator CLI").
-import { localSnsCertificateAgent } from '../../infra/local/sns-signing';
+import { localSnsCertificateAgent } from '../local/local-sns-certificate';
 
 /** Where the AWS side of a command is: the stage's resources, on AWS or on the local stack. */
 export interface AwsTarget {

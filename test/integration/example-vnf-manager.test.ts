@@ -1,6 +1,7 @@
 import { generate } from 'selfsigned';
 import { randomUUID } from 'node:crypto';
-import { localSnsCertificateAgent, signSnsMessage, snsSigningIdentity } from '../../infra/local/sns-signing';
+import { signSnsMessage, snsSigningIdentity } from '../../infra/local/sns-signing';
+import { localSnsCertificateAgent } from '../../lib/local/local-sns-certificate';
 import { localApiUrl } from '../../lib/local/local-endpoints';
 import { ExampleVnfManager, type VnfManagerEvent } from '../sample-vnfm/example-vnf-manager';
 import { localCloud } from '../support/openstack';

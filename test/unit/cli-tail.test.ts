@@ -7,7 +7,6 @@ import { join } from 'node:path';
 import { deliveriesOf, type Delivery } from '../../lib/alarms/notifications';
 import { SESSION_EVENT_TYPE, type SessionNotification } from '../../lib/maintenance/session/schemas';
 import {
-  localSnsCertificateAgent,
   signSnsMessage,
   snsSigningIdentity,
   startSnsCertificateServer,
@@ -15,6 +14,7 @@ import {
   type SnsCertificateServer,
   type SnsSigningIdentity,
 } from '../../infra/local/sns-signing';
+import { localSnsCertificateAgent } from '../../lib/local/local-sns-certificate';
 import { hostAlarmOf, linkDown, linkUp, recordOf, replay } from './builders';
 import { CliHarness, jsonLinesOf, type CliRun } from './cli-harness';
 

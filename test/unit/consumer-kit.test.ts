@@ -16,7 +16,6 @@ import {
 } from '../../lib/consumer-kit';
 import { TENANT_EVENT_TYPE } from '../../lib/maintenance/session/schemas';
 import {
-  localSnsCertificateAgent,
   signSnsMessage,
   snsSigningIdentity,
   startSnsCertificateServer,
@@ -24,6 +23,7 @@ import {
   type SnsCertificateServer,
   type SnsSigningIdentity,
 } from '../../infra/local/sns-signing';
+import { localSnsCertificateAgent } from '../../lib/local/local-sns-certificate';
 import { linkDown, recordOf, replay } from './builders';
 
 /*

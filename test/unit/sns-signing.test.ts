@@ -5,12 +5,12 @@ import { join } from 'node:path';
 import { SnsConsumer, type ReceivedNotification } from '../../lib/consumer-kit';
 import { signedHttpDelivery, type SnsHttpDelivery } from '../../infra/local/offline-sns-http-delivery';
 import {
-  localSnsCertificateAgent,
   snsSigningIdentity,
   startSnsCertificateServer,
   type SnsCertificateServer,
   type SnsSigningIdentity,
 } from '../../infra/local/sns-signing';
+import { localSnsCertificateAgent } from '../../lib/local/local-sns-certificate';
 
 /*
  * The local stack's SNS signing (infra/local/sns-signing.ts) and the rewrite of the offline
