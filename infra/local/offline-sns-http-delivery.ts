@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { signSnsMessage, type SignableSnsMessage, type SnsSigningIdentity } from './sns-signing';
 
 /*
@@ -36,6 +37,43 @@ function messageFor(event: OfflineSnsEvent, endpoint: string): string {
   return messages[new URL(endpoint).protocol.replace(':', '')] ?? (messages.default as string);
 }
 
+/** SNS's headers for a message to a subscription. */
+const headersOf = (message: SignableSnsMessage, subscription: OfflineSnsSubscription): Record<string, string> => ({
+  'x-amz-sns-message-type': message.Type,
+  'x-amz-sns-message-id': message.MessageId,
+  'x-amz-sns-topic-arn': message.TopicArn,
+  'x-amz-sns-subscription-arn': subscription.SubscriptionArn,
+  'content-type': 'text/plain; charset=UTF-8',
+  'user-agent': 'Amazon Simple Notification Service Agent',
+});
+
+/**
+ * The SubscriptionConfirmation SNS sends a new HTTP(S) subscription before any notification,
+ * signed like them; visiting `subscribeUrl` confirms it.
+ */
+export function signedSubscriptionConfirmation(
+  subscription: OfflineSnsSubscription & { TopicArn: string },
+  identity: SnsSigningIdentity,
+  token: string,
+  subscribeUrl: string,
+): SnsHttpDelivery {
+  const message: SignableSnsMessage = {
+    Type: 'SubscriptionConfirmation',
+    MessageId: randomUUID(),
+    Token: token,
+    TopicArn: subscription.TopicArn,
+    Message: `You have chosen to subscribe to the topic ${subscription.TopicArn}.\nTo confirm the subscription, visit the SubscribeURL included in this message.`,
+    SubscribeURL: subscribeUrl,
+    Timestamp: new Date().toISOString(),
+  };
+  const envelope = {
+    ...message,
+    ...signSnsMessage(message, identity.privateKey),
+    SigningCertURL: identity.certificateUrl,
+  };
+  return { body: JSON.stringify(envelope), headers: headersOf(message, subscription) };
+}
+
 /**
  * The POST SNS would make for an offline SNS event: SNS's fields, casing and order, signed
  * with the local key (SignatureVersion 2), and SNS's headers. `snsEndpoint` is the emulator's
@@ -65,15 +103,5 @@ export function signedHttpDelivery(
     // SNS leaves the field out when a message has no attributes.
     ...(Object.keys(attributes).length > 0 && { MessageAttributes: attributes }),
   };
-  return {
-    body: JSON.stringify(envelope),
-    headers: {
-      'x-amz-sns-message-type': message.Type,
-      'x-amz-sns-message-id': message.MessageId,
-      'x-amz-sns-topic-arn': message.TopicArn,
-      'x-amz-sns-subscription-arn': subscription.SubscriptionArn,
-      'content-type': 'text/plain; charset=UTF-8',
-      'user-agent': 'Amazon Simple Notification Service Agent',
-    },
-  };
+  return { body: JSON.stringify(envelope), headers: headersOf(message, subscription) };
 }

@@ -3,10 +3,13 @@
 /*
  * Local stack only: serverless-offline-sns delivers to HTTP subscribers as Amazon SNS does,
  * signed with the local key (infra/local/sns-signing.ts), so that VNF managers verify
- * signatures locally too. List it after serverless-offline-sns. It acts on `offline start`
- * only; at load it requires nothing, so `osls package` and `deploy` are untouched.
+ * signatures locally too; and, as SNS, it asks a new HTTP subscription to confirm
+ * (a signed SubscriptionConfirmation) and delivers nothing to it until its SubscribeURL is
+ * visited. List it after serverless-offline-sns. It acts on `offline start` only; at load it
+ * requires nothing, so `osls package` and `deploy` are untouched.
  */
 
+const { randomBytes } = require('node:crypto');
 const { dirname, join } = require('node:path');
 const { pathToFileURL } = require('node:url');
 
@@ -37,8 +40,57 @@ class OfflineSnsSigningPlugin {
     const snsEndpoint = `http://${config.host ?? '127.0.0.1'}:${config.port ?? 4002}`;
     const { log } = this;
 
+    const post = (server, subscription, message) =>
+      fetch(subscription.Endpoint, { method: 'POST', ...message })
+        .then((response) => {
+          server.debug(
+            `signed ${message.headers['x-amz-sns-message-type']} to ${subscription.Endpoint}: ${response.status}`,
+          );
+          return response.arrayBuffer();
+        })
+        // As the emulator's own: a subscriber that is gone is no error of the publisher's.
+        .catch((error) => server.debug(error));
+
+    // Subscriptions waiting for their SubscribeURL to be visited, by token.
+    const pending = new Map();
+    const confirmRoutes = new WeakSet();
+    const confirmRoute = (server) => {
+      if (confirmRoutes.has(server.app)) return;
+      confirmRoutes.add(server.app);
+      server.app.get('/confirm-subscription', (req, res) => {
+        const subscription = pending.get(String(req.query.Token));
+        if (!subscription || subscription.TopicArn !== req.query.TopicArn) {
+          res.status(404).send('<ErrorResponse><Error><Code>NotFound</Code></Error></ErrorResponse>');
+          return;
+        }
+        pending.delete(String(req.query.Token));
+        delete subscription.PendingConfirmation;
+        res.send(
+          `<ConfirmSubscriptionResponse><ConfirmSubscriptionResult><SubscriptionArn>${subscription.SubscriptionArn}</SubscriptionArn></ConfirmSubscriptionResult></ConfirmSubscriptionResponse>`,
+        );
+      });
+    };
+
+    const subscribeAtOnce = SNSServer.prototype.subscribe;
+    SNSServer.prototype.subscribe = function subscribe(endpoint, protocol, arn, body) {
+      const known = new Set(this.subscriptions);
+      const answer = subscribeAtOnce.call(this, endpoint, protocol, arn, body);
+      const created = this.subscriptions.find((subscription) => !known.has(subscription));
+      if (created && ['http', 'https'].includes(String(protocol).toLowerCase())) {
+        confirmRoute(this);
+        const token = randomBytes(32).toString('hex');
+        created.PendingConfirmation = true;
+        pending.set(token, created);
+        const subscribeUrl = `${snsEndpoint}/confirm-subscription?Action=ConfirmSubscription&TopicArn=${encodeURIComponent(created.TopicArn)}&Token=${token}`;
+        void post(this, created, delivery.signedSubscriptionConfirmation(created, identity, token, subscribeUrl));
+      }
+      return answer;
+    };
+
     const publishUnsigned = SNSServer.prototype.publishHttp;
     SNSServer.prototype.publishHttp = function publishHttp(event, subscription, raw) {
+      // As SNS: nothing for a subscription that has not confirmed yet.
+      if (subscription.PendingConfirmation) return Promise.resolve();
       // A raw delivery is the bare message, unsigned on SNS too.
       if (raw) return publishUnsigned.call(this, event, subscription, raw);
       let signed;
@@ -48,13 +100,7 @@ class OfflineSnsSigningPlugin {
         log.warning(`offline SNS signing: could not sign a delivery to ${subscription.Endpoint}: ${error}`);
         return Promise.resolve();
       }
-      // As the emulator's own: a subscriber that is gone is no error of the publisher's.
-      return fetch(subscription.Endpoint, { method: 'POST', ...signed })
-        .then((response) => {
-          this.debug(`signed delivery to ${subscription.Endpoint}: ${response.status}`);
-          return response.arrayBuffer();
-        })
-        .catch((error) => this.debug(error));
+      return post(this, subscription, signed);
     };
     log.info(
       `offline SNS signs HTTP deliveries; SigningCertURL ${identity.certificateUrl} is served on 127.0.0.1:${this.certificateServer.port}`,

@@ -47,6 +47,9 @@ export class SnsHttpSubscriber {
   readonly received: ReceivedMessage[] = [];
   private readonly waiters = new Set<() => void>();
   private readonly subscriptionArns: string[] = [];
+  /** `<name> <topic ARN>` of the subscriptions SNS asked to confirm, once confirmed. */
+  private readonly confirmations = new Set<string>();
+  private readonly subscribed = new Set<string>();
 
   private constructor(
     private readonly server: Server,
@@ -70,7 +73,14 @@ export class SnsHttpSubscriber {
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 
+  /**
+   * Subscribes the path `name` to the topic and, as SNS delivers nothing before, waits until
+   * the subscription is confirmed (a repeated subscription is confirmed already).
+   */
   async subscribe(topicArn: string, name: string, filterPolicy?: Record<string, string[]>): Promise<void> {
+    const key = `${name} ${topicArn}`;
+    const repeated = this.subscribed.has(key);
+    this.subscribed.add(key);
     const { SubscriptionArn } = await this.sns.send(
       new SubscribeCommand({
         TopicArn: topicArn,
@@ -80,6 +90,14 @@ export class SnsHttpSubscriber {
       }),
     );
     if (SubscriptionArn) this.subscriptionArns.push(SubscriptionArn);
+    if (!repeated) await this.confirmed(name, topicArn);
+  }
+
+  /** Resolves once a subscription of path `name` (to `topicArn`, or to any topic) is confirmed. */
+  confirmed(name: string, topicArn?: string, timeoutMs = 10_000): Promise<void> {
+    const done = () =>
+      [...this.confirmations].some((c) => (topicArn ? c === `${name} ${topicArn}` : c.startsWith(`${name} `)));
+    return this.until(done, timeoutMs, `the confirmation of ${name}'s subscription`);
   }
 
   from(name: string): ReceivedMessage[] {
@@ -124,9 +142,15 @@ export class SnsHttpSubscriber {
     } catch {
       return;
     }
-    // Real SNS asks an HTTP endpoint to confirm first; the local emulator does not.
     if (envelope.Type === 'SubscriptionConfirmation' && envelope.SubscribeURL) {
-      void fetch(envelope.SubscribeURL).catch(() => undefined);
+      const confirmation = `${decodeURIComponent(path.slice(1))} ${envelope.TopicArn}`;
+      void fetch(envelope.SubscribeURL)
+        .then((response) => {
+          if (!response.ok) return;
+          this.confirmations.add(confirmation);
+          this.waiters.forEach((check) => check());
+        })
+        .catch(() => undefined);
       return;
     }
     if (envelope.Type !== 'Notification') return;

@@ -157,6 +157,9 @@ describe('Tenant fault API (alarms and subscriptions)', () => {
       tenantId: tenantB,
     });
 
+    // SNS delivers nothing before the endpoints confirmed (the test's subscriber does it).
+    await Promise.all([world.subscriber.confirmed('a-critical'), world.subscriber.confirmed('b-all')]);
+
     // Act: a warning and then a critical fault on the host of tenant-a's instance.
     await world.injector.put([
       world.injector.hardware(world.host('a-only'), { component: 'fan', state: 'warning', message: 'fan 3 slow' }),
@@ -197,6 +200,7 @@ describe('Tenant fault API (alarms and subscriptions)', () => {
     const endpoint = `${world.subscriber.url}/a-deleted`;
     const created = await callApi('POST', '/v1/subscriptions', tokens.a, { callbackUri: endpoint });
     const id = String(created.body.id);
+    await world.subscriber.confirmed('a-deleted');
 
     // Act
     const listedToB = await callApi('GET', '/v1/subscriptions', tokens.b);

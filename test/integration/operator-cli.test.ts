@@ -73,7 +73,7 @@ describe('Operator CLI nfvi-doctor (--local)', () => {
   it('tails the admin topic through a subscription of its own, verified, and deletes it on Ctrl-C', async () => {
     // Prepare
     const tail = start(['--local', '--json', 'tail']);
-    await waitUntil(() => tail.ran.stderr.includes('Ctrl-C to stop'), 'the subscription', 30_000);
+    await waitUntil(() => tail.ran.stderr.includes('subscription confirmed'), 'the confirmed subscription', 30_000);
     const subscriptionId = /subscription (\S+):/.exec(tail.ran.stderr)?.[1];
 
     // Act

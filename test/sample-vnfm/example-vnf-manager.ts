@@ -29,6 +29,15 @@ export type VnfManagerEvent =
   | { at: number; kind: 'rejected'; status: number; reason: string };
 
 const topicAnswer = z.object({ topicArn: z.string() });
+const CONFIRMATION_TIMEOUT_MS = 15_000;
+
+const within = (promise: Promise<void>, ms: number, what: string) =>
+  Promise.race([
+    promise,
+    new Promise<never>((_, fail) =>
+      setTimeout(() => fail(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms).unref(),
+    ),
+  ]);
 const subscriptionAnswer = z.object({ id: z.string() });
 
 /**
@@ -55,9 +64,9 @@ export class ExampleVnfManager {
       });
       const text = await response.text();
       if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}: ${text}`);
-      return text ? (JSON.parse(text) as unknown) : undefined;
+      return { status: response.status, body: text ? (JSON.parse(text) as unknown) : undefined };
     };
-    const { topicArn } = topicAnswer.parse(await call('GET', `/v1/tenants/${options.projectId}/topic`));
+    const { topicArn } = topicAnswer.parse((await call('GET', `/v1/tenants/${options.projectId}/topic`)).body);
     const manager = new SampleVnfManager(
       httpMaintenanceApi(options.token),
       options.pair,
@@ -76,7 +85,10 @@ export class ExampleVnfManager {
         record({ at: Date.now(), kind: 'handled', notification, handled });
       },
     });
+    let confirm = () => {};
+    const confirmed = new Promise<void>((resolve) => (confirm = resolve));
     const onReceipt = (receipt: Receipt) => {
+      if (receipt.outcome === 'subscription-confirmed') confirm();
       if (receipt.outcome === 'rejected') {
         record({ at: Date.now(), kind: 'rejected', status: receipt.status, reason: receipt.reason });
       }
@@ -86,7 +98,10 @@ export class ExampleVnfManager {
     await new Promise<void>((done) => server.listen(port, host, done));
     const address = server.address() as AddressInfo;
     const callbackUri = options.callbackUrl ?? `http://${address.address}:${address.port}/`;
-    const { id } = subscriptionAnswer.parse(await call('POST', '/v1/subscriptions', { callbackUri }));
+    const created = await call('POST', '/v1/subscriptions', { callbackUri });
+    const { id } = subscriptionAnswer.parse(created.body);
+    // SNS delivers nothing before the endpoint confirmed a new subscription (the kit does it).
+    if (created.status === 201) await within(confirmed, CONFIRMATION_TIMEOUT_MS, `SNS to confirm ${callbackUri}`);
     return new ExampleVnfManager(events, manager, server, options, id);
   }
 

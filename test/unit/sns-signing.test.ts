@@ -1,9 +1,15 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { get, type Agent } from 'node:https';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SnsConsumer, type ReceivedNotification } from '../../lib/consumer-kit';
-import { signedHttpDelivery, type SnsHttpDelivery } from '../../infra/local/offline-sns-http-delivery';
+import {
+  signedHttpDelivery,
+  signedSubscriptionConfirmation,
+  type SnsHttpDelivery,
+} from '../../infra/local/offline-sns-http-delivery';
 import {
   snsSigningIdentity,
   startSnsCertificateServer,
@@ -160,5 +166,35 @@ describe('Local SNS signing: signedHttpDelivery()', () => {
     // Assess
     expect(rewritten.Message).toBe('for HTTP subscribers');
     expect(rewritten).not.toHaveProperty('MessageStructure');
+  });
+});
+
+describe('Local SNS signing: signedSubscriptionConfirmation()', () => {
+  it('asks the subscriber to confirm with a signed message the consumer kit verifies and confirms', async () => {
+    // Prepare: the emulator's SubscribeURL, played by a server that records the visit.
+    const visits: string[] = [];
+    const sns = createServer((req, res) => {
+      visits.push(req.url ?? '');
+      res.end('<ConfirmSubscriptionResponse/>');
+    });
+    await new Promise<void>((done) => sns.listen(0, '127.0.0.1', done));
+    const subscribeUrl = `http://127.0.0.1:${(sns.address() as AddressInfo).port}/confirm-subscription?Token=t0k3n`;
+    const topicArn = 'arn:aws:sns:us-east-1:123456789012:nfvi-doctor-local-tenant-tenant-a';
+    const confirmation = signedSubscriptionConfirmation(
+      { ...subscription, TopicArn: topicArn },
+      identity,
+      't0k3n',
+      subscribeUrl,
+    );
+    const consumer = new SnsConsumer({ onNotification: () => undefined, requestAgent: agent, topicArns: [topicArn] });
+
+    // Act
+    const receipt = await consumer.receive(confirmation.body, confirmation.headers);
+
+    // Assess
+    sns.close();
+    expect(receipt).toEqual({ outcome: 'subscription-confirmed', topicArn });
+    expect(visits).toEqual(['/confirm-subscription?Token=t0k3n']);
+    expect(JSON.parse(confirmation.body)).toMatchObject({ Type: 'SubscriptionConfirmation', Token: 't0k3n' });
   });
 });
