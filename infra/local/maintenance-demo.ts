@@ -77,7 +77,9 @@ export async function runMaintenanceDemo(demo: MaintenanceDemo): Promise<void> {
     await subscriber.subscribe(demo.tenantTopic, 'vnfm');
     await subscriber.subscribe(config().adminTopicArn, 'admin');
     const adminToken = await cloud.adminToken();
-    const maintenanceAt = new Date(Date.now() + 8000).toISOString().slice(0, 19).replace('T', ' ');
+    // Tenants need reply_timeout_s (6 s) before maintenance_at; the first POST, a cold start
+    // that lists Nova's hosts, can take seconds on this machine.
+    const maintenanceAt = new Date(Date.now() + 12_000).toISOString().slice(0, 19).replace('T', ' ');
     const created = await callApi('POST', '/v1/maintenance', adminToken, {
       hosts,
       state: 'MAINTENANCE',
