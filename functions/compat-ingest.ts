@@ -1,6 +1,5 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import httpErrorHandler from '@middy/http-error-handler';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { callerOf, requireAdmin } from '../lib/auth/caller';
 import { awsClients } from '../lib/aws/clients';
@@ -10,6 +9,7 @@ import { config } from '../lib/config';
 import { logger } from '../lib/observability';
 import { DynamoDbQuarantine } from '../lib/quarantine/dynamodb-quarantine';
 import { COLLECTOR_SOURCE } from '../lib/southbound/collector-events';
+import { refusalsLogged } from '../lib/http/refusals-logged';
 
 /**
  * Compatibility ingest for existing monitors (administrators' tokens): Doctor's inspector API
@@ -19,7 +19,7 @@ import { COLLECTOR_SOURCE } from '../lib/southbound/collector-events';
  */
 export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
   .use(injectLambdaContext(logger))
-  .use(httpErrorHandler({ logger: (e) => logger.info('request refused', { error: e }) }))
+  .use(refusalsLogged())
   .handler(async (event) => {
     requireAdmin(callerOf(event.requestContext.authorizer));
     const cfg = config();

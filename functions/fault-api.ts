@@ -1,12 +1,12 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import httpErrorHandler from '@middy/http-error-handler';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { callerOf, HttpError } from '../lib/auth/caller';
 import { faultApi } from '../lib/fault-api/fault-api-deps';
 import { responseOf } from '../lib/http/api-outcome';
 import { jsonBody } from '../lib/http/json-body';
 import { logger } from '../lib/observability';
+import { refusalsLogged } from '../lib/http/refusals-logged';
 
 /**
  * The tenant fault API: GET /v1/alarms (FaultQuery), GET/PATCH /v1/alarms/{alarmId}
@@ -15,7 +15,7 @@ import { logger } from '../lib/observability';
  */
 export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
   .use(injectLambdaContext(logger))
-  .use(httpErrorHandler({ logger: (e) => logger.info('request refused', { error: e }) }))
+  .use(refusalsLogged())
   .handler(async (event) => {
     const caller = callerOf(event.requestContext.authorizer);
     const { alarms, subscriptions } = faultApi();

@@ -1,6 +1,5 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import httpErrorHandler from '@middy/http-error-handler';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { callerOf, HttpError } from '../lib/auth/caller';
 import { config } from '../lib/config';
@@ -9,6 +8,7 @@ import { responseOf } from '../lib/http/api-outcome';
 import { jsonBody } from '../lib/http/json-body';
 import { logger } from '../lib/observability';
 import { vimCredentialsMiddleware, type VimContext } from '../lib/vim/credentials-middleware';
+import { refusalsLogged } from '../lib/http/refusals-logged';
 
 /**
  * Fenix's maintenance routes: POST/GET /v1/maintenance, GET/DELETE /v1/maintenance/{session_id}
@@ -16,7 +16,7 @@ import { vimCredentialsMiddleware, type VimContext } from '../lib/vim/credential
  */
 export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, VimContext>()
   .use(injectLambdaContext(logger))
-  .use(httpErrorHandler({ logger: (e) => logger.info('request refused', { error: e }) }))
+  .use(refusalsLogged())
   .use(vimCredentialsMiddleware(config().vim))
   .handler(async (event, context) => {
     const caller = callerOf(event.requestContext.authorizer);

@@ -1,6 +1,5 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import httpErrorHandler from '@middy/http-error-handler';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { callerOf } from '../lib/auth/caller';
 import { awsClients } from '../lib/aws/clients';
@@ -14,6 +13,7 @@ import { DynamoDbConstraints } from '../lib/store/dynamodb-constraints';
 import { vimCredentialsMiddleware, type VimContext } from '../lib/vim/credentials-middleware';
 import { NovaInstanceDirectory } from '../lib/vim/nova-instance-directory';
 import { vimConnection } from '../lib/vim/vim-connection';
+import { refusalsLogged } from '../lib/http/refusals-logged';
 
 const kindOf = (resource: string): ConstraintKind =>
   resource.startsWith('/v1/instance_group/') ? 'instance_group' : 'instance';
@@ -24,7 +24,7 @@ const kindOf = (resource: string): ConstraintKind =>
  */
 export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, VimContext>()
   .use(injectLambdaContext(logger))
-  .use(httpErrorHandler({ logger: (e) => logger.info('request refused', { error: e }) }))
+  .use(refusalsLogged())
   .use(vimCredentialsMiddleware(config().vim))
   .handler(async (event, context) => {
     const caller = callerOf(event.requestContext.authorizer);

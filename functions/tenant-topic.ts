@@ -1,6 +1,5 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import httpErrorHandler from '@middy/http-error-handler';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { callerOf, HttpError, requireProject } from '../lib/auth/caller';
 import { awsClients } from '../lib/aws/clients';
@@ -8,11 +7,12 @@ import { config } from '../lib/config';
 import { tenantId } from '../lib/inventory/inventory';
 import { logger } from '../lib/observability';
 import { TenantTopics } from '../lib/tenants/tenant-topics';
+import { refusalsLogged } from '../lib/http/refusals-logged';
 
 /** GET /v1/tenants/{tenantId}/topic: the SNS topic a tenant's VNF manager subscribes to (its own only). */
 export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
   .use(injectLambdaContext(logger))
-  .use(httpErrorHandler({ logger: (e) => logger.info('request refused', { error: e }) }))
+  .use(refusalsLogged())
   .handler(async (event) => {
     const parsed = tenantId.safeParse(event.pathParameters?.tenantId);
     if (!parsed.success) throw new HttpError(400, `tenantId: ${parsed.error.issues[0]?.message}`);

@@ -65,7 +65,6 @@ export class ManageSubscriptions {
       ownerProjectId: caller.projectId,
       tenantId,
       callbackUri: request.callbackUri,
-      protocol,
       ...(request.filter ? { filter: request.filter } : {}),
       subscriptionArn,
       createdAt: this.clock().toISOString(),
@@ -103,7 +102,7 @@ export class ManageSubscriptions {
       callbackUri: subscription.callbackUri,
       ...(subscription.filter ? { filter: subscription.filter } : {}),
       tenantId: subscription.tenantId,
-      protocol: subscription.protocol,
+      protocol: protocolOf(subscription.callbackUri),
       createdAt: subscription.createdAt,
       _links: { self: { href: `${this.settings.apiUrl}/v1/subscriptions/${subscription.id}` } },
     };

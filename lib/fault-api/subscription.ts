@@ -51,7 +51,6 @@ export const subscription = z.object({
   /** Whose notifications: a tenant's topic, or the admin project's (the admin topic). */
   tenantId: z.string(),
   callbackUri: z.string(),
-  protocol: subscriptionProtocol,
   filter: subscriptionFilter.optional(),
   subscriptionArn: z.string(),
   createdAt: z.string(),

@@ -3,6 +3,7 @@ import type { Agent } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 import { SnsConsumer, snsHttpListener, type ReceivedNotification, type Receipt } from '../../lib/consumer-kit';
+import { authorizedCall } from './authorized-call';
 import { httpMaintenanceApi } from './http-maintenance-api';
 import { SampleVnfManager, type Handled, type SampleVnfManagerOptions } from './vnf-manager';
 
@@ -56,16 +57,8 @@ export class ExampleVnfManager {
   ) {}
 
   static async start(options: ExampleVnfManagerOptions): Promise<ExampleVnfManager> {
-    const call = async (method: string, path: string, body?: unknown) => {
-      const response = await fetch(`${options.apiUrl}${path}`, {
-        method,
-        headers: { 'X-Auth-Token': await options.token(), 'Content-Type': 'application/json' },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-      const text = await response.text();
-      if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}: ${text}`);
-      return { status: response.status, body: text ? (JSON.parse(text) as unknown) : undefined };
-    };
+    const authorized = authorizedCall(options.token);
+    const call = (method: string, path: string, body?: unknown) => authorized(method, `${options.apiUrl}${path}`, body);
     const { topicArn } = topicAnswer.parse((await call('GET', `/v1/tenants/${options.projectId}/topic`)).body);
     const manager = new SampleVnfManager(
       httpMaintenanceApi(options.token),
@@ -113,10 +106,10 @@ export class ExampleVnfManager {
 
   /** Deletes its subscription and stops listening. */
   async close(): Promise<void> {
-    await fetch(`${this.options.apiUrl}/v1/subscriptions/${this.subscriptionId}`, {
-      method: 'DELETE',
-      headers: { 'X-Auth-Token': await this.options.token() },
-    }).catch(() => undefined);
+    await authorizedCall(this.options.token)(
+      'DELETE',
+      `${this.options.apiUrl}/v1/subscriptions/${this.subscriptionId}`,
+    ).catch(() => undefined);
     await new Promise<void>((done) => this.server.close(() => done()));
   }
 }

@@ -1,49 +1,31 @@
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { Agent } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { deliveriesOf, type Delivery } from '../../lib/alarms/notifications';
 import { SESSION_EVENT_TYPE, type SessionNotification } from '../../lib/maintenance/session/schemas';
-import {
-  signSnsMessage,
-  snsSigningIdentity,
-  startSnsCertificateServer,
-  type SignableSnsMessage,
-  type SnsCertificateServer,
-  type SnsSigningIdentity,
-} from '../../infra/local/sns-signing';
-import { localSnsCertificateAgent } from '../../lib/local/local-sns-certificate';
+import type { SnsSigningIdentity } from '../../infra/local/sns-signing';
+import { notificationBody, startTestSns, type TestSns } from '../support/signed-sns';
 import { hostAlarmOf, linkDown, linkUp, recordOf, replay } from './builders';
 import { CliHarness, jsonLinesOf, type CliRun } from './cli-harness';
 
 /*
- * `nfvi-doctor tail` against SNS deliveries signed as SNS signs them: the local signing key, its
- * certificate served over HTTPS on a random port and the agent that reaches it
- * (infra/local/sns-signing.ts), the fake API standing for the subscription routes.
+ * `nfvi-doctor tail` against SNS deliveries signed as SNS signs them (test/support/signed-sns.ts),
+ * the fake API standing for the subscription routes.
  */
 
 const TOPIC = 'arn:aws:sns:us-east-1:123456789012:nfvi-doctor-test-admin';
 const SUBSCRIPTION = 'c0ffee00-1111-5222-8333-444455556666';
 
-let dir: string;
+let testSns: TestSns;
 let sns: SnsSigningIdentity;
-let certificates: SnsCertificateServer;
 let agent: Agent;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'nfvi-cli-tail-'));
-  sns = await snsSigningIdentity(dir);
-  certificates = await startSnsCertificateServer(sns, 0);
-  agent = localSnsCertificateAgent({ port: certificates.port, certificatePem: sns.certificatePem });
+  testSns = await startTestSns();
+  ({ identity: sns, agent } = testSns);
 });
 
-afterAll(async () => {
-  agent.destroy();
-  await certificates.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => testSns.close());
 
 /** The administrator's delivery of a fault's last transition, as the correlator publishes it. */
 const adminDelivery = (events: Parameters<typeof replay>[0]): Delivery => {
@@ -63,27 +45,9 @@ const sessionDone: SessionNotification = {
   at: '2026-11-25T10:30:00.000Z',
 };
 
-let messages = 0;
-
 /** An SNS Notification as SNS POSTs it, signed with `signer` (SNS's key unless a test forges). */
-function snsBody(message: unknown, attributes: Record<string, string>, signer: SnsSigningIdentity = sns) {
-  const unsigned: SignableSnsMessage = {
-    Type: 'Notification',
-    MessageId: `message-${++messages}`,
-    TopicArn: TOPIC,
-    Message: JSON.stringify(message),
-    Timestamp: '2026-11-25T10:00:01.250Z',
-  };
-  return {
-    ...unsigned,
-    ...signSnsMessage(unsigned, signer.privateKeyPem),
-    SigningCertURL: sns.certificateUrl,
-    UnsubscribeURL: 'https://sns.local-1.amazonaws.com/?Action=Unsubscribe',
-    MessageAttributes: Object.fromEntries(
-      Object.entries(attributes).map(([k, v]) => [k, { Type: 'String', Value: v }]),
-    ),
-  };
-}
+const snsBody = (message: unknown, attributes: Record<string, string>, signer: SnsSigningIdentity = sns) =>
+  notificationBody(sns, TOPIC, message, attributes, { signer, timestamp: '2026-11-25T10:00:01.250Z' });
 
 /** A port nothing listens on (it was free a moment ago). */
 async function freePort(): Promise<number> {
@@ -114,7 +78,7 @@ describe('nfvi-doctor tail', () => {
     (
       await fetch(endpoint, {
         method: 'POST',
-        headers: { 'x-amz-sns-message-type': body.Type, 'content-type': 'text/plain; charset=UTF-8' },
+        headers: { 'x-amz-sns-message-type': String(body.Type), 'content-type': 'text/plain; charset=UTF-8' },
         body: JSON.stringify(body),
       })
     ).status;
@@ -241,7 +205,7 @@ describe('nfvi-doctor tail', () => {
 
   it('refuses a delivery not signed by SNS (403), prints nothing of it and says so on stderr', async () => {
     // Prepare
-    const forger = await snsSigningIdentity(mkdtempSync(join(dir, 'forger-')));
+    const forger = await testSns.forger();
     const { finished } = await startTail();
 
     // Act

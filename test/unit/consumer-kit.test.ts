@@ -1,9 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { createServer as createHttpsServer, type Agent, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { deliveriesOf } from '../../lib/alarms/notifications';
 import { DuplicateFilter } from '../../lib/consumer-kit/duplicate-filter';
 import {
@@ -15,47 +12,32 @@ import {
   type TenantNotification,
 } from '../../lib/consumer-kit';
 import { TENANT_EVENT_TYPE } from '../../lib/maintenance/session/schemas';
-import {
-  signSnsMessage,
-  snsSigningIdentity,
-  startSnsCertificateServer,
-  type SignableSnsMessage,
-  type SnsCertificateServer,
-  type SnsSigningIdentity,
-} from '../../infra/local/sns-signing';
+import type { SignableSnsMessage, SnsSigningIdentity } from '../../infra/local/sns-signing';
+import { notificationBody, signedSnsBody, startTestSns, type TestSns } from '../support/signed-sns';
 import { localSnsCertificateAgent } from '../../lib/local/local-sns-certificate';
 import { linkDown, recordOf, replay } from './builders';
 
 /*
  * The consumer kit as a VNF manager embeds it, against SNS messages signed as SNS signs them:
- * the local signing key, its certificate served over HTTPS on a random port, and the agent
- * that reaches it (infra/local/sns-signing.ts). Nothing else runs.
+ * a signing key of the test's own, its certificate served over HTTPS on a random port, and
+ * the agent that reaches it (test/support/signed-sns.ts). Nothing else runs.
  */
 
 const TOPIC = 'arn:aws:sns:us-east-1:123456789012:nfvi-doctor-local-tenant-tenant-a';
 
-const dirs: string[] = [];
+let testSns: TestSns;
 let sns: SnsSigningIdentity;
 /** Someone else's key: its signatures do not verify against SNS's certificate. */
 let forger: SnsSigningIdentity;
-let certificates: SnsCertificateServer;
 let agent: Agent;
 
 beforeAll(async () => {
-  const dir = () => {
-    dirs.push(mkdtempSync(join(tmpdir(), 'nfvi-sns-signing-')));
-    return dirs.at(-1) as string;
-  };
-  [sns, forger] = await Promise.all([snsSigningIdentity(dir()), snsSigningIdentity(dir())]);
-  certificates = await startSnsCertificateServer(sns, 0);
-  agent = localSnsCertificateAgent({ port: certificates.port, certificatePem: sns.certificatePem });
+  testSns = await startTestSns();
+  ({ identity: sns, agent } = testSns);
+  forger = await testSns.forger();
 });
 
-afterAll(async () => {
-  agent.destroy();
-  await certificates.close();
-  dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true }));
-});
+afterAll(() => testSns.close());
 
 // ---- SNS messages ----------------------------------------------------------------------------
 
@@ -82,42 +64,11 @@ const scheduledAttributes = { eventType: TENANT_EVENT_TYPE, state: scheduled.sta
 
 let messages = 0;
 
-/** Signs as SNS does; `signer` other than SNS forges, `changes` are made after signing. */
-function signed(
-  message: SignableSnsMessage,
-  extra: Record<string, unknown>,
-  { signer = sns, changes = {} }: { signer?: SnsSigningIdentity; changes?: Record<string, unknown> } = {},
-): Record<string, unknown> {
-  return {
-    ...message,
-    ...signSnsMessage(message, signer.privateKeyPem),
-    SigningCertURL: sns.certificateUrl,
-    ...extra,
-    ...changes,
-  };
-}
-
-function notification(
+const notification = (
   message: unknown,
   attributes: Readonly<Record<string, string>>,
-  options: { messageId?: string; signer?: SnsSigningIdentity; changes?: Record<string, unknown> } = {},
-): Record<string, unknown> {
-  const unsigned: SignableSnsMessage = {
-    Type: 'Notification',
-    MessageId: options.messageId ?? `message-${++messages}`,
-    TopicArn: TOPIC,
-    Message: JSON.stringify(message),
-    Timestamp: new Date().toISOString(),
-  };
-  const messageAttributes = Object.fromEntries(
-    Object.entries(attributes).map(([name, value]) => [name, { Type: 'String', Value: value }]),
-  );
-  return signed(
-    unsigned,
-    { UnsubscribeURL: 'https://sns.local-1.amazonaws.com/?Action=Unsubscribe', MessageAttributes: messageAttributes },
-    options,
-  );
-}
+  options: Parameters<typeof notificationBody>[4] = {},
+) => notificationBody(sns, TOPIC, message, attributes, options);
 
 const alarm = (options: Parameters<typeof notification>[2] = {}) =>
   notification(alarmDelivery.notification, alarmDelivery.attributes, options);
@@ -136,7 +87,7 @@ function confirmation(
     Token: 'token-1',
     SubscribeURL: subscribeUrl,
   };
-  return signed(unsigned, {}, options);
+  return signedSnsBody(unsigned, sns, options);
 }
 
 // ---- the VNF manager -----------------------------------------------------------------------
@@ -319,7 +270,7 @@ describe('Consumer kit: SnsConsumer.receive()', () => {
       ],
       [
         'a message whose certificate is not at an SNS certificate URL',
-        () => alarm({ changes: { SigningCertURL: `https://127.0.0.1:${certificates.port}/cert.pem` } }),
+        () => alarm({ changes: { SigningCertURL: `https://127.0.0.1:${testSns.port}/cert.pem` } }),
         'SigningCertURL is not an Amazon SNS certificate URL',
       ],
       [
