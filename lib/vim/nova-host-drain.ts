@@ -42,8 +42,9 @@ export class NovaHostDrain implements HostDrain {
       try {
         await this.nova.confirmResize(instanceId);
       } catch (error) {
-        // 409: an earlier look (or another runner) confirmed it and Nova has not caught up; the next look tells.
-        if (!(error instanceof VimError && error.status === 409)) throw error;
+        // An earlier look (or another runner) confirmed it and Nova has not caught up: it answers
+        // 409, or 400 "Instance has not been resized" once the migration is past 'finished'. The next look tells.
+        if (!alreadyConfirmed(error)) throw error;
       }
       return { kind: 'moving' };
     }
@@ -51,3 +52,7 @@ export class NovaHostDrain implements HostDrain {
     return { kind: 'moving' };
   }
 }
+
+const alreadyConfirmed = (error: unknown) =>
+  error instanceof VimError &&
+  (error.status === 409 || (error.status === 400 && /has not been resized/i.test(error.message)));

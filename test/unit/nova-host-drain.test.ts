@@ -26,7 +26,31 @@ describe('NovaHostDrain following a cold migration', () => {
     await expect(drain.moveProgress('vm-1', 'h1')).resolves.toEqual({ kind: 'moving' });
   });
 
-  it('lets another failure through', async () => {
+  it('takes a 400 "Instance has not been resized" on confirming (confirmed meanwhile) as still moving', async () => {
+    const confirmedMeanwhile = new VimError(
+      'compute',
+      'POST',
+      '/servers/vm-1/action',
+      400,
+      'Instance has not been resized.',
+    );
+    const drain = new NovaHostDrain(
+      novaAwaitingConfirm(async () => {
+        throw confirmedMeanwhile;
+      }),
+    );
+    await expect(drain.moveProgress('vm-1', 'h1')).resolves.toEqual({ kind: 'moving' });
+  });
+
+  it('lets another failure through, a 400 for another reason included', async () => {
+    const malformed = new VimError('compute', 'POST', '/servers/vm-1/action', 400, 'Invalid input for field');
+    const rejecting = new NovaHostDrain(
+      novaAwaitingConfirm(async () => {
+        throw malformed;
+      }),
+    );
+    await expect(rejecting.moveProgress('vm-1', 'h1')).rejects.toBe(malformed);
+
     const outage = new VimError('compute', 'POST', '/servers/vm-1/action', 503, 'unavailable');
     const drain = new NovaHostDrain(
       novaAwaitingConfirm(async () => {
