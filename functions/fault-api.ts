@@ -10,7 +10,9 @@ import { refusalsLogged } from '../lib/http/refusals-logged';
 
 /**
  * The tenant fault API: GET /v1/alarms (FaultQuery), GET/PATCH /v1/alarms/{alarmId}
- * (read, acknowledge), POST/GET /v1/subscriptions and GET/DELETE /v1/subscriptions/{id}.
+ * (read, acknowledge), POST/GET /v1/subscriptions and GET/DELETE /v1/subscriptions/{id},
+ * GET /v1/recoveries, GET/PUT /v1/recoveries/{recoveryId} (read, answer) and GET/PUT
+ * /v1/recovery-policy.
  * Every route is scoped to the caller's project by the Keystone authorizer's context.
  */
 export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
@@ -18,19 +20,21 @@ export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
   .use(refusalsLogged())
   .handler(async (event) => {
     const caller = callerOf(event.requestContext.authorizer);
-    const { alarms, subscriptions } = faultApi();
+    const { alarms, subscriptions, recoveries } = faultApi();
     const alarmId = event.pathParameters?.alarmId;
     const subscriptionId = event.pathParameters?.id;
-    const collection = event.resource.startsWith('/v1/alarms') ? 'alarms' : 'subscriptions';
-    const route = `${event.httpMethod} ${collection}${alarmId || subscriptionId ? '/{id}' : ''}`;
+    const recoveryId = event.pathParameters?.recoveryId;
+    const collection = event.resource.split('/')[2];
+    const route = `${event.httpMethod} ${collection}${alarmId || subscriptionId || recoveryId ? '/{id}' : ''}`;
+    const params = event.queryStringParameters ?? {};
     const outcome = await (() => {
       switch (route) {
         case 'GET alarms':
-          return alarms.list(caller, event.queryStringParameters ?? {});
+          return alarms.list(caller, params);
         case 'GET alarms/{id}':
-          return alarms.get(caller, alarmId as string, event.queryStringParameters ?? {});
+          return alarms.get(caller, alarmId as string, params);
         case 'PATCH alarms/{id}':
-          return alarms.acknowledge(caller, alarmId as string, jsonBody(event), event.queryStringParameters ?? {});
+          return alarms.acknowledge(caller, alarmId as string, jsonBody(event), params);
         case 'POST subscriptions':
           return subscriptions.create(caller, jsonBody(event));
         case 'GET subscriptions':
@@ -39,6 +43,16 @@ export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
           return subscriptions.get(caller, subscriptionId as string);
         case 'DELETE subscriptions/{id}':
           return subscriptions.delete(caller, subscriptionId as string);
+        case 'GET recoveries':
+          return recoveries.list(caller, params);
+        case 'GET recoveries/{id}':
+          return recoveries.get(caller, recoveryId as string, params);
+        case 'PUT recoveries/{id}':
+          return recoveries.answer(caller, recoveryId as string, jsonBody(event), params);
+        case 'GET recovery-policy':
+          return recoveries.getPolicy(caller, params);
+        case 'PUT recovery-policy':
+          return recoveries.putPolicy(caller, jsonBody(event), params);
         default:
           throw new HttpError(405, `${event.httpMethod} ${event.resource} is not a fault API route`);
       }

@@ -21,6 +21,27 @@ const environment = z.object({
   NFVI_MAINTENANCE_HOST_SLOTS: z.coerce.number().int().positive().default(32),
   /** How long a workflow invocation follows moves in flight before leaving them to the sweeper. */
   NFVI_MAINTENANCE_FOLLOW_S: z.coerce.number().nonnegative().default(45),
+  /** Whether a predicted host failure disables scheduling to the host (nothing new is placed there). */
+  NFVI_PREDICTION_DISABLES_HOST: z.stringbool().default(false),
+  /** Whether hosts confirmed dead are fenced (powered off through their BMC); needs BMC credentials. */
+  NFVI_FENCING: z.stringbool().default(false),
+  NFVI_FENCING_TABLE: z.string().min(1),
+  /** SSM parameter (SecureString) holding the BMC credentials JSON, on AWS. */
+  NFVI_BMC_CREDENTIALS_PARAMETER: z.string().optional(),
+  /** A file holding the BMC credentials JSON, on the local stack. */
+  NFVI_BMC_CREDENTIALS_FILE: z.string().optional(),
+  NFVI_FENCING_ATTEMPTS: z.coerce.number().int().positive().default(3),
+  /** How long the power state may take to read back off after a power-off. */
+  NFVI_FENCING_READBACK_S: z.coerce.number().positive().default(20),
+  NFVI_RECOVERIES_TABLE: z.string().min(1),
+  NFVI_RECOVERY_POLICIES_TABLE: z.string().min(1),
+  /** The recovery policy of a tenant that chose none: Doctor's default, the consumer decides. */
+  NFVI_RECOVERY_DEFAULT_POLICY: z.enum(['notify-only', 'evacuate', 'restart']).default('notify-only'),
+  /** How long a tenant has to answer (switch over first) before the VIM recovers its instances. */
+  NFVI_RECOVERY_GRACE_S: z.coerce.number().int().nonnegative().default(30),
+  NFVI_RECOVERY_MAX_GRACE_S: z.coerce.number().int().positive().default(900),
+  /** How long a recovery invocation waits in process for a grace period or an evacuation. */
+  NFVI_RECOVERY_FOLLOW_S: z.coerce.number().nonnegative().default(60),
   NFVI_PEER_QUORUM_MIN: z.coerce.number().int().min(2).default(2),
   NFVI_PEER_VOTE_TTL_S: z.coerce.number().positive().default(90),
   NFVI_ADMIN_TOPIC_ARN: z.string().startsWith('arn:'),
@@ -53,6 +74,23 @@ export type Config = {
   sessionsTable: string;
   maintenance: { apiUrl: string; hostSlots: number; followS: number };
   quorum: { minObservers: number; voteTtlS: number };
+  prediction: { disablesHost: boolean };
+  fencing: {
+    enabled: boolean;
+    table: string;
+    credentialsParameter: string | undefined;
+    credentialsFile: string | undefined;
+    attempts: number;
+    readBackS: number;
+  };
+  recovery: {
+    table: string;
+    policiesTable: string;
+    defaultPolicy: 'notify-only' | 'evacuate' | 'restart';
+    graceS: number;
+    maxGraceS: number;
+    followS: number;
+  };
   adminTopicArn: string;
   topicPrefix: string;
   vimConnectionId: string;
@@ -99,6 +137,23 @@ export function configFrom(env: NodeJS.ProcessEnv): Config {
       followS: e.NFVI_MAINTENANCE_FOLLOW_S,
     },
     quorum: { minObservers: e.NFVI_PEER_QUORUM_MIN, voteTtlS: e.NFVI_PEER_VOTE_TTL_S },
+    prediction: { disablesHost: e.NFVI_PREDICTION_DISABLES_HOST },
+    fencing: {
+      enabled: e.NFVI_FENCING,
+      table: e.NFVI_FENCING_TABLE,
+      credentialsParameter: e.NFVI_BMC_CREDENTIALS_PARAMETER || undefined,
+      credentialsFile: e.NFVI_BMC_CREDENTIALS_FILE || undefined,
+      attempts: e.NFVI_FENCING_ATTEMPTS,
+      readBackS: e.NFVI_FENCING_READBACK_S,
+    },
+    recovery: {
+      table: e.NFVI_RECOVERIES_TABLE,
+      policiesTable: e.NFVI_RECOVERY_POLICIES_TABLE,
+      defaultPolicy: e.NFVI_RECOVERY_DEFAULT_POLICY,
+      graceS: e.NFVI_RECOVERY_GRACE_S,
+      maxGraceS: e.NFVI_RECOVERY_MAX_GRACE_S,
+      followS: e.NFVI_RECOVERY_FOLLOW_S,
+    },
     adminTopicArn: e.NFVI_ADMIN_TOPIC_ARN,
     topicPrefix: e.NFVI_TOPIC_PREFIX,
     vimConnectionId: e.NFVI_VIM_CONNECTION_ID,

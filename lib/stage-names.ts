@@ -14,6 +14,9 @@ export function stageNames(stage: string) {
     constraintsTable: `${prefix}-maintenance-constraints`,
     sessionsTable: `${prefix}-maintenance-sessions`,
     vimActionsTable: `${prefix}-vim-actions`,
+    fencingTable: `${prefix}-fencing`,
+    recoveriesTable: `${prefix}-recoveries`,
+    recoveryPoliciesTable: `${prefix}-recovery-policies`,
     adminTopic: `${prefix}-admin`,
   };
 }

@@ -3,6 +3,8 @@ import { KeystoneSession } from '../../lib/vim/keystone';
 import { NovaClient, type Server } from '../../lib/vim/nova';
 import { localApiUrl } from '../../lib/local/local-endpoints';
 import { adminCredentials, type OpenStackEnv } from '../../lib/local/local-openstack';
+import { VimError } from '../../lib/vim/vim-error';
+import { openstackScript } from './openstack';
 
 const BOOT_CONCURRENCY = 4;
 
@@ -54,13 +56,38 @@ export class LocalCloud {
    * Boots servers of a project on a host and waits until they are ACTIVE, a few at a time: the
    * local nova-api has one worker, and a burst of boots makes its answers time out.
    */
-  async boot(projectName: string, host: string, names: string[]): Promise<Server[]> {
+  async boot(
+    projectName: string,
+    host: string,
+    names: string[],
+    options: { availabilityZone?: string; metadata?: Record<string, string> } = {},
+  ): Promise<Server[]> {
     const nova = this.nova(projectName);
     const results = await mapSettled(names, BOOT_CONCURRENCY, async (name) => {
-      const id = await nova.createServer({ name, imageRef: this.env.imageId, flavorRef: this.env.flavorId, host });
+      const image = { imageRef: this.env.imageId, flavorRef: this.env.flavorId };
+      const id = await nova.createServer({ name, ...image, host, ...options });
       return nova.waitForStatus(id, 'ACTIVE');
     });
     return valuesOrFirstFailure(results);
+  }
+
+  /**
+   * Brings a host back after its instances were evacuated, as a repaired host comes back: its
+   * nova-compute starts again (which completes the evacuations' migration records; Nova refuses
+   * to un-force a host before), then its service is no longer forced down.
+   */
+  async returnHost(host: string, timeoutMs = 60_000): Promise<void> {
+    await openstackScript('stop-service', host);
+    await openstackScript('start-service', host);
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      try {
+        return await this.nova().forceDown(host, false);
+      } catch (error) {
+        if (!(error instanceof VimError && error.status === 400) || Date.now() > deadline) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+    }
   }
 
   /** Deletes the servers a few at a time, for the same reason as `boot`. */

@@ -13,6 +13,9 @@ import { stageNames } from '../../lib/stage-names';
 /** Written from the local OpenStack's credentials when it starts (infra/local/openstack.ts). */
 export const VIM_CREDENTIALS_FILE = join(__dirname, '..', '..', '.local', 'vim-credentials.json');
 
+/** BMC credentials of the local stack's fencer (tests and the demo write it; none: fencing fails loudly). */
+export const BMC_CREDENTIALS_FILE = join(__dirname, '..', '..', '.local', 'bmc-credentials.json');
+
 /** The same settings serverless.yml gives the functions on the local stage. */
 export function localEnvironment(ports: LocalPorts = localPorts()): Record<string, string> {
   const names = stageNames(LOCAL_STAGE);
@@ -31,8 +34,12 @@ export function localEnvironment(ports: LocalPorts = localPorts()): Record<strin
     NFVI_SESSIONS_TABLE: names.sessionsTable,
     NFVI_MAINTENANCE_API_URL: localApiUrl(ports),
     NFVI_VIM_ACTIONS_TABLE: names.vimActionsTable,
+    NFVI_FENCING_TABLE: names.fencingTable,
+    NFVI_RECOVERIES_TABLE: names.recoveriesTable,
+    NFVI_RECOVERY_POLICIES_TABLE: names.recoveryPoliciesTable,
     NFVI_VIM: process.env.NFVI_VIM ?? process.env.VIM ?? 'openstack',
     NFVI_VIM_CREDENTIALS_FILE: VIM_CREDENTIALS_FILE,
+    NFVI_BMC_CREDENTIALS_FILE: BMC_CREDENTIALS_FILE,
     NFVI_ADMIN_TOPIC_ARN: `arn:aws:sns:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${names.adminTopic}`,
     NFVI_TOPIC_PREFIX: names.topicPrefix,
     NFVI_VIM_CONNECTION_ID: 'openstack',

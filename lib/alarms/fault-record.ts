@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { alarm } from './alarm';
+import { faultImpacts } from '../faults/catalogue';
 
 export const transition = z.enum(['RAISED', 'UPDATED', 'CLEARED']);
 export type Transition = z.infer<typeof transition>;
@@ -33,9 +34,14 @@ export const faultRecord = z.object({
   transitionAt: z.string().optional(),
   lastObservation: observation,
   bootId: z.string().optional(),
-  impact: z.enum(['host', 'nic', 'degraded']).optional(),
+  impact: z.enum(faultImpacts).optional(),
   hostAlarm: alarm.optional(),
   instanceAlarms: z.array(alarm),
+  /**
+   * The transition that only said the host is fenced: notified, but not announced on the bus,
+   * because it asks nothing more of the VIM (a second reset of instances being evacuated would break them).
+   */
+  fencedSeq: z.number().int().nonnegative().optional(),
 });
 
 export type FaultRecord = z.infer<typeof faultRecord>;

@@ -1,6 +1,7 @@
 import { v5 as uuidv5 } from 'uuid';
 import type { CatalogueEntry } from '../faults/catalogue';
-import { catalogueEntry } from '../faults/catalogue';
+import { catalogueEntry, type FaultType } from '../faults/catalogue';
+import { FENCING_DETAIL_PREFIX } from '../fencing/fencing';
 import type { FaultSignal } from '../faults/fault-signal';
 import type { HostInventory, InventoryInstance } from '../inventory/inventory';
 import type { Observation } from '../southbound/collector-events';
@@ -47,12 +48,43 @@ export function decide(
   inventory: HostInventory,
   ctx: AlarmContext,
 ): Decision {
+  if (signal.kind === 'fenced') return decideFenced(current, signal, ctx);
   const ordered = signal.kind === 'boot' || signal.ordered !== false;
   const order = ordered ? orderOf(current?.lastObservation, signal.observation) : 'new';
   if (order !== 'new') return { kind: 'ignore', reason: order };
   return signal.kind === 'boot'
     ? decideBoot(current, signal, inventory, ctx)
     : decideCondition(current, signal, inventory, ctx);
+}
+
+/**
+ * The alarm of a fenced host is updated once to say so, in place of its fencing line. A fencing
+ * of an earlier death (another host alarm) or of an alarm cleared meanwhile changes nothing.
+ */
+function decideFenced(
+  current: FaultRecord | undefined,
+  signal: Extract<ActionableSignal, { kind: 'fenced' }>,
+  ctx: AlarmContext,
+): Decision {
+  const alarm = current?.hostAlarm;
+  if (!current || current.status !== 'ACTIVE' || alarm?.id !== signal.hostAlarmId)
+    return { kind: 'ignore', reason: 'stale' };
+  if (alarm.faultDetails.includes(signal.detail)) return { kind: 'ignore', reason: 'duplicate' };
+  const fault = { ...catalogueEntry(alarm.faultType as FaultType), perceivedSeverity: alarm.perceivedSeverity };
+  const faultDetails = [...alarm.faultDetails.filter((line) => !line.startsWith(FENCING_DETAIL_PREFIX)), signal.detail];
+  const condition = {
+    kind: 'condition' as const,
+    host: current.host,
+    faultKey: current.faultKey,
+    active: true,
+    fault,
+    faultDetails,
+    // The fencing changes what the alarm says, not which observation it stands on.
+    observation: current.lastObservation,
+  };
+  const decision = update(current, condition, { known: true, instances: [] }, ctx);
+  if (decision.kind === 'store') decision.record.fencedSeq = decision.record.transitionSeq;
+  return decision;
 }
 
 function decideCondition(

@@ -68,6 +68,11 @@ function lineOf(received: ReceivedNotification): string {
       const reason = n.reason ? `: ${n.reason}` : '';
       return `${at}  SESSION  ${n.state} from ${n.previous_state ?? '-'} (session ${shortId(n.session_id)})${reason}`;
     }
+    case 'recovery': {
+      const r = received.notification.recovery;
+      const instances = r.instances.map((i) => `${i.instanceId} ${i.policy} ${i.state}`).join(', ');
+      return `${at}  RECOVERY ${r.state} on ${r.host} for ${r.tenantId}: ${instances} (recovery ${shortId(r.recoveryId)})`;
+    }
     case 'unrecognised':
       return `${at}  UNKNOWN  ${received.reason}`;
   }

@@ -9,6 +9,10 @@ import { HypervisorSource } from './hypervisor-source';
 import { LinkSource } from './link/link-source';
 import type { CollectorLogger } from './logger';
 import { PeerSource } from './peers/peer-source';
+import { DiskPredictionSource } from './prediction/disk-prediction-source';
+import { MemoryPredictionSource } from './prediction/memory-prediction-source';
+import { PowerPredictionSource } from './prediction/power-prediction-source';
+import { ThermalPredictionSource } from './prediction/thermal-prediction-source';
 import type { Report, Source } from './report';
 
 /** The sources the configuration turns on: a source is on when its section is present. */
@@ -21,6 +25,11 @@ export function sourcesFor(config: CollectorConfig, logger: CollectorLogger): So
   if (config.ipmi) sources.push(new IpmiSource(config.ipmi, logger));
   if (config.redfish) sources.push(new RedfishListener(config.redfish, logger));
   if (config.smart) sources.push(new SmartSource(config.smart, logger));
+  const { prediction } = config;
+  if (prediction?.disk && config.smart) sources.push(new DiskPredictionSource(config.smart, prediction.disk, logger));
+  if (prediction?.memory) sources.push(new MemoryPredictionSource(prediction.memory, logger));
+  if (prediction?.thermal) sources.push(new ThermalPredictionSource(prediction.thermal, logger));
+  if (prediction?.power && config.ipmi) sources.push(new PowerPredictionSource(config.ipmi, prediction.power, logger));
   return sources;
 }
 

@@ -1,5 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { diskPredictionConfig } from '../prediction/disk-prediction';
+import { memoryPredictionConfig } from '../prediction/memory-prediction';
+import { powerPredictionConfig } from '../prediction/power-prediction';
+import { thermalPredictionConfig } from '../prediction/thermal-prediction';
 
 const listen = (port: number) =>
   z.object({ address: z.string().default('0.0.0.0'), port: z.number().int().min(1).max(65535).default(port) });
@@ -8,7 +12,7 @@ const listen = (port: number) =>
  * The collector's configuration file (JSON). A source is on when its section is present.
  * Defaults suit a compute host; every figure can be tuned per site.
  */
-export const collectorConfig = z.object({
+const sections = z.object({
   host: z.string().min(1).max(255),
   /** Defaults to the host name: one collector per host. */
   collectorId: z.string().min(1).max(255).optional(),
@@ -106,6 +110,42 @@ export const collectorConfig = z.object({
       intervalS: z.number().positive().default(300),
     })
     .optional(),
+  /**
+   * Failure prediction (lib/prediction/): each indicator is on when its section is present.
+   * Its thresholds, windowS and persistS are described in its predictor's schema.
+   */
+  prediction: z
+    .object({
+      /** From the smart section's devices. */
+      disk: diskPredictionConfig.extend({ intervalS: z.number().positive().default(300) }).optional(),
+      memory: memoryPredictionConfig
+        .extend({
+          intervalS: z.number().positive().default(60),
+          edacDir: z.string().default('/sys/devices/system/edac/mc'),
+        })
+        .optional(),
+      thermal: thermalPredictionConfig
+        .extend({ intervalS: z.number().positive().default(30), hwmonDir: z.string().default('/sys/class/hwmon') })
+        .optional(),
+      /** From the ipmi section's BMC. */
+      power: powerPredictionConfig.extend({ intervalS: z.number().positive().default(30) }).optional(),
+    })
+    .refine((prediction) => Object.values(prediction).some(Boolean), {
+      message: 'name at least one indicator: disk, memory, thermal or power',
+    })
+    .optional(),
+});
+
+/** The sections, and what one needs of another: a predictor reads through another source's settings. */
+export const collectorConfig = sections.superRefine((config, context) => {
+  if (config.prediction?.disk && !config.smart)
+    context.addIssue({
+      code: 'custom',
+      path: ['prediction', 'disk'],
+      message: 'needs the smart section (its devices)',
+    });
+  if (config.prediction?.power && !config.ipmi)
+    context.addIssue({ code: 'custom', path: ['prediction', 'power'], message: 'needs the ipmi section (its BMC)' });
 });
 
 export type CollectorConfig = z.infer<typeof collectorConfig>;

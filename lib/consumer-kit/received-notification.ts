@@ -11,6 +11,7 @@ import {
   type SessionNotification,
   type TenantNotification,
 } from '../maintenance/session/schemas';
+import { recoveryNotification, type RecoveryNotification } from '../recovery/recovery-notifications';
 
 /** Where a notification came from, as SNS delivered it. */
 export interface SnsDelivery {
@@ -37,11 +38,13 @@ export type ReceivedNotification =
   | { kind: 'maintenance-host'; notification: HostNotification; sns: SnsDelivery }
   /** To the administrator (`maintenance.session`): a session changed state. */
   | { kind: 'maintenance-session'; notification: SessionNotification; sns: SnsDelivery }
+  /** A recovery of the tenant's instances after their host died changed: its state, each instance's. */
+  | { kind: 'recovery'; notification: RecoveryNotification; sns: SnsDelivery }
   /** Genuinely from SNS, but not a notification this kit knows: `message` is the raw Message. */
   | { kind: 'unrecognised'; reason: string; message: string; sns: SnsDelivery };
 
 /**
- * Types an SNS Message: fault notifications by their `notificationType`, maintenance
+ * Types an SNS Message: fault and recovery notifications by their `notificationType`, maintenance
  * notifications by the `eventType` attribute the maintenance workflow publishes them with.
  */
 export function recogniseNotification(message: string, sns: SnsDelivery): ReceivedNotification {
@@ -53,6 +56,11 @@ export function recogniseNotification(message: string, sns: SnsDelivery): Receiv
     body = JSON.parse(message);
   } catch {
     return unrecognised('Message is not JSON');
+  }
+  const notificationType = (body as { notificationType?: unknown } | null)?.notificationType;
+  if (notificationType === 'RecoveryNotification') {
+    const parsed = recoveryNotification.safeParse(body);
+    return parsed.success ? { kind: 'recovery', notification: parsed.data, sns } : invalid('recovery', parsed.error);
   }
   if (typeof body === 'object' && body !== null && 'notificationType' in body) {
     const parsed = faultNotification.safeParse(body);

@@ -5,6 +5,8 @@ import { faultEventOf } from '../faults/fault-events';
 import { faultSignalOf } from '../faults/fault-signal';
 import type { HostInventory } from '../inventory/inventory';
 import { parseCollectorEvent } from '../southbound/collector-events';
+import { notFencedDetail } from '../fencing/fencing';
+import { fencingSignalsOf, parseFencingEvent } from './fencing-signals';
 import { quorumOf, quorumSignal, type PeerVote, type QuorumSettings } from './peer-quorum';
 import {
   ConcurrentUpdateError,
@@ -17,7 +19,11 @@ import {
   type Quarantine,
 } from './ports';
 
-export type CorrelatorSettings = Omit<AlarmContext, 'now'> & { quorum: QuorumSettings };
+export type CorrelatorSettings = Omit<AlarmContext, 'now'> & {
+  quorum: QuorumSettings;
+  /** Whether dead hosts are fenced: their host-down alarms then say whether they are yet. */
+  fencing: boolean;
+};
 
 export interface CorrelatorDeps {
   faults: FaultStore;
@@ -42,7 +48,8 @@ const MAX_ATTEMPTS = 5;
 const NO_INVENTORY: HostInventory = { known: true, instances: [] };
 
 /**
- * Correlates one southbound event. Primary course:
+ * Correlates one southbound event, or one of the fencer's (a host fenced, or its fencing failed).
+ * Primary course:
  * 1. validate it against the southbound contract; quarantine it with the reason if it fails;
  * 2. map it through the fault catalogue to a fault signal; a peer's vote is stored and the
  *    host's quorum of observers re-evaluated into a host-down condition;
@@ -60,16 +67,16 @@ export async function correlateEvent(
   deps: CorrelatorDeps,
   invocation: { deadline: Date },
 ): Promise<CorrelationOutcome> {
-  const parsed = parseCollectorEvent(raw);
-  if (!parsed.ok) {
-    const quarantineId = await deps.quarantine.put({
-      source: 'correlator',
-      reason: parsed.reason,
-      payload: raw,
-      receivedAt: deps.clock().toISOString(),
-    });
-    return { outcome: 'quarantined', reason: parsed.reason, quarantineId };
+  const fencing = parseFencingEvent(raw);
+  if (fencing) {
+    if (!fencing.ok) return quarantine(raw, fencing.reason, deps);
+    const [primary, ...consequences] = fencingSignalsOf(fencing.event);
+    const outcome = await applySignal(async () => primary, deps, invocation);
+    for (const signal of consequences) await applySignal(async () => signal, deps, invocation);
+    return outcome;
   }
+  const parsed = parseCollectorEvent(raw);
+  if (!parsed.ok) return quarantine(raw, parsed.reason, deps);
   const signal = faultSignalOf(parsed.event);
   if (signal.kind === 'vote') {
     const stored = await deps.peerVotes.put(signal.vote);
@@ -79,6 +86,16 @@ export async function correlateEvent(
   return applySignal(async () => signal, deps, invocation);
 }
 
+async function quarantine(raw: unknown, reason: string, deps: CorrelatorDeps): Promise<CorrelationOutcome> {
+  const quarantineId = await deps.quarantine.put({
+    source: 'correlator',
+    reason,
+    payload: raw,
+    receivedAt: deps.clock().toISOString(),
+  });
+  return { outcome: 'quarantined', reason, quarantineId };
+}
+
 /**
  * Counts the host's quorum with every vote stored so far. A vote stored by a concurrent
  * invocation after this count is not in it; when that invocation decides nothing changed, the
@@ -86,7 +103,10 @@ export async function correlateEvent(
  */
 async function quorumSignalOf(vote: PeerVote, deps: CorrelatorDeps): Promise<ActionableSignal> {
   const verdict = quorumOf(await deps.peerVotes.votes(vote.host), deps.clock(), deps.settings.quorum);
-  return quorumSignal(vote.host, verdict, vote);
+  const signal = quorumSignal(vote.host, verdict, vote);
+  // Where hosts are fenced, a standby must be able to tell a host surely gone from one merely unreachable.
+  if (verdict.down && deps.settings.fencing) signal.faultDetails.push(notFencedDetail());
+  return signal;
 }
 
 /**
@@ -98,11 +118,11 @@ async function applySignal(
   deps: CorrelatorDeps,
   invocation: { deadline: Date },
 ): Promise<CorrelationOutcome> {
-  const { quorum: _quorum, ...alarmSettings } = deps.settings;
+  const { quorum: _quorum, fencing: _fencing, ...alarmSettings } = deps.settings;
   let republished = 0;
   for (let attempt = 1; ; attempt++) {
     const signal = await signalOf();
-    const mayRaise = signal.kind === 'boot' || signal.active;
+    const mayRaise = signal.kind === 'boot' || (signal.kind === 'condition' && signal.active && !signal.adminOnly);
     const [stored, inventory] = await Promise.all([
       deps.faults.get(signal.host, signal.faultKey),
       mayRaise ? deps.inventory.hostInventory(signal.host) : Promise.resolve(NO_INVENTORY),

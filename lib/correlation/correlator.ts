@@ -27,7 +27,12 @@ export function correlatorDeps(): CorrelatorDeps {
     faultEvents: new EventBridgePublisher(eventBridge, cfg.eventBusName, CORRELATOR_SOURCE),
     quarantine: new DynamoDbQuarantine(dynamo, cfg.quarantineTable),
     peerVotes: new DynamoDbPeerVotes(dynamo, cfg.peerVotesTable),
-    settings: { vimConnectionId: cfg.vimConnectionId, adminProjectId: cfg.adminProjectId, quorum: cfg.quorum },
+    settings: {
+      vimConnectionId: cfg.vimConnectionId,
+      adminProjectId: cfg.adminProjectId,
+      quorum: cfg.quorum,
+      fencing: cfg.fencing.enabled,
+    },
     clock: () => new Date(),
   };
   return deps;

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { eventType, perceivedSeverity } from '../alarms/etsi';
 import { tenantId } from '../inventory/inventory';
 import { HOST_EVENT_TYPE, SESSION_EVENT_TYPE, TENANT_EVENT_TYPE } from '../maintenance/session/schemas';
+import { RECOVERY_EVENT_TYPE } from '../recovery/recovery';
 
 const SUBSCRIPTION_ID_NAMESPACE = '5b1f4c1e-4d0a-4a43-8a57-3d1f7d2c9e61';
 
@@ -18,12 +19,14 @@ const callbackUri = z
 
 /**
  * ETSI's FmNotificationsFilter, the part SNS can apply on the message attributes. Event types
- * are the alarms' ETSI event types and the maintenance notifications' types.
+ * are the alarms' ETSI event types and the maintenance and recovery notifications' types.
  */
 export const subscriptionFilter = z
   .object({
     eventTypes: z
-      .array(z.union([eventType, z.enum([TENANT_EVENT_TYPE, HOST_EVENT_TYPE, SESSION_EVENT_TYPE])]))
+      .array(
+        z.union([eventType, z.enum([TENANT_EVENT_TYPE, HOST_EVENT_TYPE, SESSION_EVENT_TYPE, RECOVERY_EVENT_TYPE])]),
+      )
       .min(1)
       .optional(),
     perceivedSeverities: z

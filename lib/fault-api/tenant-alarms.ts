@@ -4,6 +4,7 @@ import type { ApiOutcome } from '../http/api-outcome';
 import { tenantId } from '../inventory/inventory';
 import { alarmQuery, selectAlarms } from './alarm-query';
 import type { AlarmViewStore } from './ports';
+import { projectScope } from './project-scope';
 
 /** ETSI AlarmModifications, the body of PATCH /v1/alarms/{alarmId}. */
 export const alarmModifications = z.object({ ackState: z.enum(['ACKNOWLEDGED', 'UNACKNOWLEDGED']) }).strict();
@@ -65,10 +66,7 @@ export class TenantAlarms {
 
   /** Whose alarms the caller reads: its own project's, or for an administrator the one it names. */
   private ownerFor(caller: Caller, named: string | undefined): string | ApiOutcome {
-    if (named !== undefined && named !== caller.projectId && !caller.isAdmin) {
-      return { status: 403, message: `project ${caller.projectId} may not read the alarms of project ${named}` };
-    }
-    return named ?? (caller.isAdmin ? this.adminProjectId : caller.projectId);
+    return projectScope(caller, named, 'read the alarms', this.adminProjectId);
   }
 }
 

@@ -12,8 +12,11 @@ import type { EventType, FaultyResourceType, PerceivedSeverity } from '../alarms
  * - host: the instances cannot run there (Doctor: force the compute service down, set them to error)
  * - nic: the data plane through one NIC is lost (Neutron port data_plane_status DOWN)
  * - degraded: the instances still run; nothing to do in the VIM
+ * - predicted: the host is likely to fail soon; the instances still run. Per stage setting the
+ *   VIM adapter disables the compute service so that nothing new is scheduled there.
  */
-export type FaultImpact = 'host' | 'nic' | 'degraded';
+export const faultImpacts = ['host', 'nic', 'degraded', 'predicted'] as const;
+export type FaultImpact = (typeof faultImpacts)[number];
 
 export interface CatalogueEntry {
   faultType: FaultType;
@@ -42,6 +45,8 @@ export const faultTypes = [
   'compute.hypervisor.status.unknown',
   'compute.host.bmc.error',
   'compute.host.disk.error',
+  'compute.host.failure.predicted',
+  'compute.host.fencing.failed',
 ] as const;
 
 export type FaultType = (typeof faultTypes)[number];
@@ -147,6 +152,20 @@ const entries: Record<FaultType, Entry> = {
     eventType: 'EQUIPMENT_ALARM',
     probableCause: 'Disk failure (RAID degraded)',
     faultyResourceType: 'STORAGE',
+    impact: 'degraded',
+  }),
+  // Avoidance: the probable cause and severity (WARNING or MAJOR) come from the prediction.
+  'compute.host.failure.predicted': warning({
+    eventType: 'EQUIPMENT_ALARM',
+    probableCause: 'Host failure predicted',
+    faultyResourceType: 'COMPUTE',
+    impact: 'predicted',
+  }),
+  // For the administrator only: a dead host could not be powered off, so recovery that needs it waits.
+  'compute.host.fencing.failed': critical({
+    eventType: 'PROCESSING_ERROR_ALARM',
+    probableCause: 'Fencing failed: the host could not be powered off through its BMC',
+    faultyResourceType: 'COMPUTE',
     impact: 'degraded',
   }),
 };

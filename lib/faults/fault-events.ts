@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { FaultRecord } from '../alarms/fault-record';
+import { faultImpacts } from './catalogue';
 
 /**
  * What the correlator tells the rest of the system (the VIM adapter first) on the bus:
@@ -13,7 +14,7 @@ const faultFields = {
   host: z.string(),
   faultKey: z.string(),
   faultType: z.string(),
-  impact: z.enum(['host', 'nic', 'degraded']),
+  impact: z.enum(faultImpacts),
   hostAlarmId: z.string(),
   instances: z.array(affectedInstance),
   transitionSeq: z.number().int(),
@@ -38,10 +39,11 @@ export type FaultEvent =
   | { detailType: 'FaultConfirmed'; detail: FaultConfirmed }
   | { detailType: 'FaultCleared'; detail: FaultCleared };
 
-/** The bus event announcing the record's last transition, if it has one. */
+/** The bus event announcing the record's last transition, if it has one that asks anything of the VIM. */
 export function faultEventOf(record: FaultRecord): FaultEvent | undefined {
   const { hostAlarm, lastTransition, transitionAt } = record;
   if (!hostAlarm || !lastTransition || !transitionAt) return undefined;
+  if (record.fencedSeq === record.transitionSeq) return undefined;
   const fields = {
     host: record.host,
     faultKey: record.faultKey,

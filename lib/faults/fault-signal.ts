@@ -8,6 +8,7 @@ import { catalogueEntry, downgraded, type CatalogueEntry, type FaultType } from 
  * - condition: a fault that is present (active) or gone (not active)
  * - boot: the host's boot id, from which a restart is recognised
  * - vote: an observer's view of a peer; host-down needs a quorum of them (lib/correlation/peer-quorum)
+ * - fenced: the fencer powered off a dead host (lib/fencing)
  * A condition is `ordered` unless it is derived from several observers' votes: then it is
  * not one collector's sequence that orders it, and it is re-evaluated from all votes.
  */
@@ -21,9 +22,13 @@ export type FaultSignal =
       faultDetails: string[];
       observation: Observation;
       ordered?: false;
+      /** A fault of nfvi-doctor's own machinery (a failed fencing): told to the administrator only. */
+      adminOnly?: true;
     }
   | { kind: 'boot'; host: string; faultKey: string; bootId: string; uptimeS: number; observation: Observation }
-  | { kind: 'vote'; vote: PeerVote };
+  | { kind: 'vote'; vote: PeerVote }
+  /** The host of an active host-down alarm was fenced: its alarm says so from now on. */
+  | { kind: 'fenced'; host: string; faultKey: string; hostAlarmId: string; detail: string; observation: Observation };
 
 const hardwareFaults: Record<HardwareComponent, { critical: FaultType; warning: FaultType }> = {
   cpu: { critical: 'compute.host.cpu.error', warning: 'compute.host.cpu.error' },
@@ -107,6 +112,21 @@ export function faultSignalOf(event: CollectorEvent): FaultSignal {
       const d = event.detail;
       // Each monitor raises and clears its own report, apart from the collectors' observations.
       return condition(d, `report:${d.collectorId}:${d.faultType}`, d.active, catalogueEntry(d.faultType), [d.message]);
+    }
+    case 'failure.prediction': {
+      const d = event.detail;
+      const entry = catalogueEntry('compute.host.failure.predicted');
+      const fault: CatalogueEntry = {
+        ...entry,
+        perceivedSeverity: d.severity,
+        probableCause: d.probableCause,
+        eventType: d.indicator === 'thermal' ? 'ENVIRONMENTAL_ALARM' : entry.eventType,
+        faultyResourceType: d.indicator === 'disk' ? 'STORAGE' : entry.faultyResourceType,
+      };
+      return condition(d, `prediction:${d.indicator}:${d.subject}`, d.predicted, fault, [
+        `${d.indicator} ${d.subject}: ${d.probableCause}`,
+        ...d.evidence,
+      ]);
     }
     case 'host.heartbeat': {
       const d = event.detail;

@@ -77,6 +77,26 @@ export const faultReportDetail = z.object({
 });
 export type FaultReportDetail = z.infer<typeof faultReportDetail>;
 
+export const predictionIndicators = ['disk', 'memory', 'thermal', 'power'] as const;
+
+/**
+ * A collector's prediction that its host is about to fail (failure avoidance), or that the trend
+ * behind an earlier prediction is gone. The collector judges the trend on its own samples, which
+ * stay on the host; only a prediction's transitions are sent. `subject` is what the indicator
+ * watches (a disk device, a memory controller, a sensor), so each can be predicted and cleared alone.
+ */
+export const failurePredictionDetail = z.object({
+  ...observation,
+  indicator: z.enum(predictionIndicators),
+  subject: z.string().min(1).max(128),
+  predicted: z.boolean(),
+  severity: z.enum(['WARNING', 'MAJOR']),
+  probableCause: z.string().min(1).max(256),
+  evidence: z.array(z.string().max(512)).max(20),
+});
+export type FailurePredictionDetail = z.infer<typeof failurePredictionDetail>;
+export type PredictionIndicator = (typeof predictionIndicators)[number];
+
 const envelope = <T extends string, D extends z.ZodType>(detailType: T, detail: D) =>
   z.object({
     source: z.literal(COLLECTOR_SOURCE),
@@ -91,6 +111,7 @@ export const collectorEvent = z.discriminatedUnion('detail-type', [
   envelope('hardware.event', hardwareEventDetail),
   envelope('hypervisor.state', hypervisorStateDetail),
   envelope('fault.report', faultReportDetail),
+  envelope('failure.prediction', failurePredictionDetail),
 ]);
 
 export type CollectorEvent = z.infer<typeof collectorEvent>;

@@ -39,6 +39,19 @@ export class FaultInjector {
     });
   }
 
+  /** Each observer's vote on a peer: unreachable votes of a quorum of observers make the peer dead. */
+  peerVotes(peer: string, observers: string[], reachable: boolean): InjectedEvent[] {
+    return observers.map((observer) =>
+      this.event('peer.reachability', {
+        host: observer,
+        peer,
+        reachable,
+        lossPct: reachable ? 0 : 100,
+        rttMs: reachable ? 1 : null,
+      }),
+    );
+  }
+
   hardware(host: string, detail: Omit<Detail<'hardware.event'>, 'host'>): InjectedEvent {
     return this.event('hardware.event', { host, ...detail });
   }

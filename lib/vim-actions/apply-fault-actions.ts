@@ -12,6 +12,8 @@ export interface VimAdapterDeps {
   maintenance: MaintenanceReader;
   vim: VimActions;
   reports: VimActionReports;
+  /** Whether a predicted failure disables scheduling to its host (stage setting). */
+  disableOnPrediction: boolean;
   clock: () => Date;
 }
 
@@ -82,7 +84,7 @@ export async function retryPending(deps: VimAdapterDeps): Promise<HostOutcome[]>
 
 export async function reconcileHost(host: string, deps: VimAdapterDeps): Promise<HostOutcome> {
   const [actions, inMaintenance] = await Promise.all([deps.store.ofHost(host), deps.maintenance.inMaintenance(host)]);
-  const plan = planHost(host, actions, inMaintenance);
+  const plan = planHost(host, actions, inMaintenance, { disableOnPrediction: deps.disableOnPrediction });
   if (plan.completes.length === 0) return { host, outcome: 'nothing-to-do', resetToError: 0 };
   const outcome: HostOutcome = {
     host,
@@ -95,6 +97,7 @@ export async function reconcileHost(host: string, deps: VimAdapterDeps): Promise
       outcome.forcedDown = plan.forceDown;
       outcome.forcedDownAt = deps.clock().toISOString();
     }
+    if (plan.scheduling !== undefined) await deps.vim.setPredictedFailure(host, plan.scheduling === 'disable');
     if (plan.resetToError.length > 0) {
       const { failed } = await deps.vim.resetToError(plan.resetToError);
       if (failed.length > 0) throw failed[0]?.error;

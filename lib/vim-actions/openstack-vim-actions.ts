@@ -3,6 +3,9 @@ import type { NovaClient } from '../vim/nova';
 import { VimError } from '../vim/vim-error';
 import type { VimActions } from './ports';
 
+/** The disabled reason nfvi-doctor gives a host whose failure is predicted; it re-enables only that. */
+export const PREDICTION_DISABLED_REASON = 'nfvi-doctor: host failure predicted';
+
 /** The VIM adapter's actions on OpenStack: Nova for the host and its instances, Neutron for ports. */
 export class OpenStackVimActions implements VimActions {
   constructor(
@@ -10,8 +13,36 @@ export class OpenStackVimActions implements VimActions {
     private readonly neutron: NeutronClient,
   ) {}
 
-  forceDown(host: string, forcedDown: boolean): Promise<void> {
-    return this.nova.forceDown(host, forcedDown);
+  /**
+   * Nova refuses to un-force a host whose instances were evacuated until its nova-compute has
+   * started again (the evacuations' migration records still "done"): that passes once the
+   * repaired host is up, so it is left to the scheduled retry rather than failed.
+   */
+  async forceDown(host: string, forcedDown: boolean): Promise<void> {
+    try {
+      await this.nova.forceDown(host, forcedDown);
+    } catch (error) {
+      if (
+        !forcedDown &&
+        error instanceof VimError &&
+        error.status === 400 &&
+        /migration records/.test(error.vimMessage)
+      )
+        throw new VimError(error.service, error.method, error.path, undefined, error.vimMessage);
+      throw error;
+    }
+  }
+
+  /**
+   * A host already disabled (by an operator or a maintenance session) keeps its reason, and only
+   * nfvi-doctor's own prediction reason is undone when the prediction clears.
+   */
+  async setPredictedFailure(host: string, predicted: boolean): Promise<void> {
+    const service = await this.nova.computeService(host);
+    if (predicted && service.status === 'enabled')
+      await this.nova.setServiceEnabled(host, false, PREDICTION_DISABLED_REASON);
+    if (!predicted && service.status === 'disabled' && service.disabledReason === PREDICTION_DISABLED_REASON)
+      await this.nova.setServiceEnabled(host, true);
   }
 
   async resetToError(instanceIds: string[]) {

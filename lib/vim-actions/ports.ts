@@ -19,6 +19,8 @@ export interface MaintenanceReader {
 /** What the VIM adapter asks of the VIM (OpenStack: Nova and Neutron). */
 export interface VimActions {
   forceDown(host: string, forcedDown: boolean): Promise<void>;
+  /** Disables scheduling to a host whose failure is predicted, or enables it again if nfvi-doctor disabled it. */
+  setPredictedFailure(host: string, predicted: boolean): Promise<void>;
   /** Returns the instances it could not reset, with the VIM's error. */
   resetToError(instanceIds: string[]): Promise<{ failed: { id: string; error: unknown }[] }>;
   setDataPlaneStatus(instanceIds: string[], status: 'ACTIVE' | 'DOWN'): Promise<void>;

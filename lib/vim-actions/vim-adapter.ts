@@ -20,6 +20,7 @@ export function vimAdapterDeps(credentials: unknown): VimAdapterDeps {
     maintenance: new DynamoDbInventory(dynamo, cfg.inventoryTable),
     vim: new OpenStackVimActions(nova, neutron),
     reports: new EventBridgePublisher(eventBridge, cfg.eventBusName, VIM_ADAPTER_SOURCE),
+    disableOnPrediction: cfg.prediction.disablesHost,
     clock: () => new Date(),
   };
 }

@@ -7,21 +7,37 @@ import type { Config } from '../config';
 export type VimContext = Context & { vimCredentials?: unknown };
 
 /**
- * Puts the VIM credentials JSON on the context as `vimCredentials`: from SSM Parameter Store
- * (decrypted, cached for 15 minutes) on AWS, or from a file on the local stack.
+ * Puts a secret JSON on the context under `key`: from SSM Parameter Store (decrypted, cached for
+ * 15 minutes) on AWS, or from a file on the local stack (read at each invocation, so a test or an
+ * operator may change it while the stack runs).
  */
-export function vimCredentialsMiddleware(cfg: Config['vim']): middy.MiddlewareObj<unknown, unknown, Error, VimContext> {
-  if (cfg.credentialsParameter) {
+export function secretMiddleware<C extends Context>(
+  key: string,
+  source: { parameter: string | undefined; file: string | undefined; missingFileOk?: boolean },
+): middy.MiddlewareObj<unknown, unknown, Error, C> {
+  if (source.parameter) {
     return ssm({
-      fetchData: { vimCredentials: cfg.credentialsParameter },
+      fetchData: { [key]: source.parameter },
       setToContext: true,
       cacheExpiry: 15 * 60 * 1000,
-    }) as middy.MiddlewareObj<unknown, unknown, Error, VimContext>;
+    }) as middy.MiddlewareObj<unknown, unknown, Error, C>;
   }
   return {
     before: async (request) => {
-      if (!cfg.credentialsFile) return;
-      request.context.vimCredentials = await readFile(cfg.credentialsFile, 'utf8');
+      if (!source.file) return;
+      try {
+        (request.context as Record<string, unknown>)[key] = await readFile(source.file, 'utf8');
+      } catch (error) {
+        if (!(source.missingFileOk && (error as NodeJS.ErrnoException).code === 'ENOENT')) throw error;
+      }
     },
   };
+}
+
+/** The VIM credentials JSON on the context as `vimCredentials`. */
+export function vimCredentialsMiddleware(cfg: Config['vim']): middy.MiddlewareObj<unknown, unknown, Error, VimContext> {
+  return secretMiddleware<VimContext>('vimCredentials', {
+    parameter: cfg.credentialsParameter,
+    file: cfg.credentialsFile,
+  });
 }

@@ -30,6 +30,7 @@ const serverSchema = z.object({
   tenant_id: z.string(),
   'OS-EXT-SRV-ATTR:host': z.string().nullish(),
   updated: z.string().optional(),
+  metadata: z.record(z.string(), z.string()).optional(),
 });
 
 const hypervisorSchema = z.object({
@@ -58,6 +59,8 @@ export interface Server {
   status: string;
   tenantId: string;
   host: string | null;
+  /** The server's metadata (key/value pairs its owner sets, e.g. a recovery policy). */
+  metadata: Record<string, string>;
 }
 
 export interface Hypervisor {
@@ -96,6 +99,7 @@ const toServer = (s: z.infer<typeof serverSchema>): Server => ({
   status: s.status,
   tenantId: s.tenant_id,
   host: s['OS-EXT-SRV-ATTR:host'] ?? null,
+  metadata: s.metadata ?? {},
 });
 
 /**
@@ -192,12 +196,12 @@ export class NovaClient {
       .aggregates.map((a) => ({ name: a.name, hosts: a.hosts ?? [] }));
   }
 
-  /** Creates a host aggregate holding the hosts (for operators' scripts and tests); returns its id. */
-  async createAggregate(name: string, hosts: string[]): Promise<string> {
+  /** Creates a host aggregate holding the hosts, optionally an availability zone (for operators' scripts and tests); returns its id. */
+  async createAggregate(name: string, hosts: string[], availabilityZone?: string): Promise<string> {
     const body = await this.call({
       method: 'POST',
       path: '/os-aggregates',
-      body: { aggregate: { name } },
+      body: { aggregate: { name, ...(availabilityZone ? { availability_zone: availabilityZone } : {}) } },
       retry: false,
     });
     const id = String(
@@ -261,12 +265,32 @@ export class NovaClient {
     await this.action(serverId, { 'os-migrateLive': { host: host ?? null, block_migration: 'auto' } }, false);
   }
 
+  /**
+   * Rebuilds the server on another host, chosen by the scheduler. Nova refuses (400) while the
+   * source host's compute service is not down: force it down first (after fencing the host).
+   */
+  async evacuate(serverId: string): Promise<void> {
+    await this.action(serverId, { evacuate: {} }, false);
+  }
+
+  /** Hard reboot: the server is started again on its host (after the host came back). */
+  async hardReboot(serverId: string): Promise<void> {
+    await this.action(serverId, { reboot: { type: 'HARD' } }, false);
+  }
+
   async confirmResize(serverId: string): Promise<void> {
     await this.action(serverId, { confirmResize: null });
   }
 
   /** Boots a server with no network; `host` pins it to a compute host (admin, microversion 2.74). */
-  async createServer(spec: { name: string; imageRef: string; flavorRef: string; host?: string }): Promise<string> {
+  async createServer(spec: {
+    name: string;
+    imageRef: string;
+    flavorRef: string;
+    host?: string;
+    availabilityZone?: string;
+    metadata?: Record<string, string>;
+  }): Promise<string> {
     const body = await this.call({
       method: 'POST',
       path: '/servers',
@@ -278,6 +302,8 @@ export class NovaClient {
           flavorRef: spec.flavorRef,
           networks: 'none',
           ...(spec.host ? { host: spec.host } : {}),
+          ...(spec.availabilityZone ? { availability_zone: spec.availabilityZone } : {}),
+          ...(spec.metadata ? { metadata: spec.metadata } : {}),
         },
       },
     });
@@ -314,7 +340,7 @@ export class NovaClient {
     }
   }
 
-  private async computeService(host: string): Promise<ComputeService> {
+  async computeService(host: string): Promise<ComputeService> {
     const [service] = await this.listServices({ host, binary: 'nova-compute' });
     if (!service) throw new VimError('compute', 'GET', '/os-services', 404, `no nova-compute service on host ${host}`);
     return service;

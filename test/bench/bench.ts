@@ -36,6 +36,7 @@ import { callApi, LocalCloud } from '../../infra/local/local-cloud';
 import { startOpenStack } from '../../infra/local/openstack';
 import { maintenanceMakespan, printMaintenance } from './maintenance-makespan';
 import { SWITCH_OVER_RUNS, vnfSwitchOver } from './vnf-switch-over';
+import { FENCING_INSTANCES, FENCING_RUNS, fencingRecovery } from './fencing-recovery';
 import { netnsDetection, NETNS_HOST_FAULTS, NETNS_LINK_FAULTS, type DetectionSample } from './netns-detection';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -231,6 +232,20 @@ async function main(): Promise<void> {
       process.stdout.write(
         `  switched over p50 ${switchOverMs.p50} ms, p99 ${switchOverMs.p99} ms; the same faults reached a plain subscriber p50 ${sameFaultNotificationMs.p50} ms, p99 ${sameFaultNotificationMs.p99} ms (switch-over minus notification p50 ${afterNotificationMs.p50} ms)\n`,
       );
+    if (cloud)
+      process.stdout.write(
+        `fencing and evacuation: a host with ${FENCING_INSTANCES} instances dies (peer quorum), ${FENCING_RUNS} runs ...\n`,
+      );
+    const fencing = cloud && (await fencingRecovery(cloud, subscriber, injector));
+    const fencingSummary = fencing && {
+      deathToFencedMs: summary(fencing.runs.map((r) => r.deathToFencedMs)),
+      deathToEvacuatedMs: summary(fencing.runs.map((r) => r.deathToEvacuatedMs)),
+      deathToDoneNotifiedMs: summary(fencing.runs.map((r) => r.deathToDoneNotifiedMs)),
+    };
+    if (fencingSummary)
+      process.stdout.write(
+        `  confirmed death -> fenced p50 ${fencingSummary.deathToFencedMs.p50} ms; -> ${FENCING_INSTANCES} instances ACTIVE elsewhere p50 ${fencingSummary.deathToEvacuatedMs.p50} ms (max ${fencingSummary.deathToEvacuatedMs.max} ms)\n`,
+      );
     process.stdout.write(
       `latency: ${LATENCY_FAULTS} host faults, one at a time (after ${WARMUP_FAULTS} warm-up faults) ...\n`,
     );
@@ -282,6 +297,12 @@ async function main(): Promise<void> {
         switchOverMinusNotificationMs: afterNotificationMs,
         rejectedDeliveries: switchOver.rejected,
       },
+      fencingAndEvacuation: fencing && {
+        note: 'from the host-down alarm (death confirmed by peer quorum): HostFenced (IPMI ipmi_sim power off + read back), and every instance ACTIVE on the other host as Nova lists them (tenant policy evacuate, grace 0 s)',
+        instances: fencing.instances,
+        runs: fencing.runs,
+        ...fencingSummary,
+      },
       maintenanceMakespan: maintenance,
     };
     const table = [
@@ -298,6 +319,14 @@ async function main(): Promise<void> {
               switchOverMs.max,
             ],
           ]
+        : []),
+      ...(fencingSummary
+        ? (
+            [
+              ['confirmed death -> fenced', fencingSummary.deathToFencedMs],
+              [`confirmed death -> ${FENCING_INSTANCES} evacuated ACTIVE`, fencingSummary.deathToEvacuatedMs],
+            ] as const
+          ).map(([name, s]) => [name, s.count, s.p50, s.p95, s.p99, s.max])
         : []),
       [
         `burst ${BURST.hosts}x${BURST.instancesPerHost}, per notification`,

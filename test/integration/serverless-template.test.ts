@@ -55,11 +55,14 @@ describe('The deployable template (serverless package --stage prod)', () => {
     ).toEqual([
       'nfvi-doctor-prod-alarm-views',
       'nfvi-doctor-prod-alarms',
+      'nfvi-doctor-prod-fencing',
       'nfvi-doctor-prod-inventory',
       'nfvi-doctor-prod-maintenance-constraints',
       'nfvi-doctor-prod-maintenance-sessions',
       'nfvi-doctor-prod-peer-votes',
       'nfvi-doctor-prod-quarantine',
+      'nfvi-doctor-prod-recoveries',
+      'nfvi-doctor-prod-recovery-policies',
       'nfvi-doctor-prod-subscriptions',
       'nfvi-doctor-prod-tenants',
       'nfvi-doctor-prod-vim-actions',
@@ -85,6 +88,13 @@ describe('The deployable template (serverless package --stage prod)', () => {
 
   const ruleOn = (source: string) =>
     ofType('AWS::Events::Rule').find((r) => r.Properties.EventPattern?.source?.includes(source));
+  /** The event patterns that trigger a function (its rules' targets name it). */
+  const patternsOf = (fn: string) =>
+    ofType('AWS::Events::Rule')
+      .filter((r) => JSON.stringify(r.Properties.Targets).includes(`"${fn}LambdaFunction"`))
+      .map((r) => r.Properties.EventPattern ?? r.Properties.ScheduleExpression);
+  const statementsOf = (role: string) =>
+    (resources[role] as Resource).Properties.Policies.flatMap((p: any) => p.PolicyDocument.Statement);
 
   it('triggers the correlator from the nfvi.collector source on its own bus, kept warm', () => {
     const rule = ruleOn('nfvi.collector');
@@ -96,14 +106,42 @@ describe('The deployable template (serverless package --stage prod)', () => {
   });
 
   it('triggers the VIM adapter from FaultConfirmed and FaultCleared, and retries pending VIM work every minute', () => {
-    expect(ruleOn('nfvi.correlator')?.Properties.EventPattern).toEqual({
-      source: ['nfvi.correlator'],
-      'detail-type': ['FaultConfirmed', 'FaultCleared'],
-    });
+    expect(patternsOf('VimAdapter')).toEqual([
+      { source: ['nfvi.correlator'], 'detail-type': ['FaultConfirmed', 'FaultCleared'] },
+    ]);
+    expect(patternsOf('VimRetry')).toEqual(['rate(1 minute)']);
     const schedules = ofType('AWS::Events::Rule')
       .map((r) => r.Properties.ScheduleExpression)
       .filter(Boolean);
-    expect(schedules.sort()).toEqual(['rate(1 minute)', 'rate(1 minute)', 'rate(5 minutes)']);
+    expect(schedules.sort()).toEqual(['rate(1 minute)', 'rate(1 minute)', 'rate(1 minute)', 'rate(5 minutes)']);
+  });
+
+  it("fences on FaultConfirmed, tells the correlator the fencer's outcome, and recovers on deaths, fencings, returns and answers", () => {
+    expect(patternsOf('Fencer')).toEqual([{ source: ['nfvi.correlator'], 'detail-type': ['FaultConfirmed'] }]);
+    expect(patternsOf('Correlator')).toContainEqual({
+      source: ['nfvi.fencing'],
+      'detail-type': ['HostFenced', 'HostFencingFailed'],
+    });
+    expect(patternsOf('RecoveryWorkflow')).toEqual([
+      { source: ['nfvi.correlator'], 'detail-type': ['FaultConfirmed', 'FaultCleared'] },
+      { source: ['nfvi.fencing'], 'detail-type': ['HostFenced'] },
+      { source: ['nfvi.recovery'], 'detail-type': ['RecoveryAnswered'] },
+    ]);
+    expect(patternsOf('RecoverySweeper')).toEqual(['rate(1 minute)']);
+  });
+
+  it('lets only the fencer read the BMC credentials, and the fencer nothing of the VIM', () => {
+    const ssmOf = (role: string) =>
+      statementsOf(role)
+        .filter((s: any) => s.Action === 'ssm:GetParameter')
+        .map((s: any) => s.Resource['Fn::Sub']);
+    expect(ssmOf('FencerRole')).toEqual([
+      'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/nfvi-doctor/prod/bmc-credentials',
+    ]);
+    const others = ofType('AWS::IAM::Role').filter((r) => r !== resources.FencerRole);
+    expect(JSON.stringify(others)).not.toContain('bmc-credentials');
+    const env = (resources.FencerLambdaFunction as Resource).Properties.Environment.Variables;
+    expect(env.NFVI_BMC_CREDENTIALS_PARAMETER).toBe('/nfvi-doctor/prod/bmc-credentials');
   });
 
   it('drives maintenance from its own work events and the operator hook answers, and sweeps every minute', () => {
@@ -125,6 +163,7 @@ describe('The deployable template (serverless package --stage prod)', () => {
       .map(([name]) => name)
       .sort();
     expect(vpcBound).toEqual([
+      'FencerLambdaFunction',
       'InventorySyncLambdaFunction',
       'KeystoneAuthorizerLambdaFunction',
       'KeystoneBasicAuthorizerLambdaFunction',
@@ -132,6 +171,8 @@ describe('The deployable template (serverless package --stage prod)', () => {
       'MaintenanceConstraintsLambdaFunction',
       'MaintenanceSweeperLambdaFunction',
       'MaintenanceWorkflowLambdaFunction',
+      'RecoverySweeperLambdaFunction',
+      'RecoveryWorkflowLambdaFunction',
       'VimAdapterLambdaFunction',
       'VimRetryLambdaFunction',
     ]);
@@ -162,12 +203,12 @@ describe('The deployable template (serverless package --stage prod)', () => {
     const ssm = ofType('AWS::IAM::Role')
       .flatMap((role) => (role.Properties.Policies ?? []).flatMap((p: any) => p.PolicyDocument.Statement))
       .filter((s: any) => s.Action === 'ssm:GetParameter');
-    for (const s of ssm) expect(s.Resource['Fn::Sub']).toMatch(/:parameter\/nfvi-doctor\/prod\/vim-credentials$/);
+    for (const s of ssm) expect(s.Resource['Fn::Sub']).toMatch(/:parameter\/nfvi-doctor\/prod\/(vim|bmc)-credentials$/);
   });
 
   it('puts the API routes behind the Keystone authorizer', () => {
     const methods = ofType('AWS::ApiGateway::Method');
-    expect(methods.length).toBe(25);
+    expect(methods.length).toBe(30);
     const byAuthorizer = new Map<string, number>();
     for (const m of methods) {
       expect(m.Properties.AuthorizationType).toBe('CUSTOM');
@@ -176,7 +217,7 @@ describe('The deployable template (serverless package --stage prod)', () => {
     }
     // Only Alertmanager's webhook takes Basic auth (an application credential).
     expect(Object.fromEntries(byAuthorizer)).toEqual({
-      KeystoneAuthorizerApiGatewayAuthorizer: 24,
+      KeystoneAuthorizerApiGatewayAuthorizer: 29,
       KeystoneBasicAuthorizerApiGatewayAuthorizer: 1,
     });
     expect(

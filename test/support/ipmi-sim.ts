@@ -1,17 +1,22 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /**
  * A real IPMI BMC on this machine: OpenIPMI's ipmi_sim (Debian package openipmi) serving IPMI
- * over LAN (RMCP+) on a free UDP port of 127.0.0.1, with an empty SEL and no sensors.
+ * over LAN (RMCP+) on a free UDP port of 127.0.0.1, with an empty SEL, no sensors, and a chassis
+ * whose power `chassis power off|on` switches and `chassis power status` reads back.
  * See ../shared/notes/bmc-local.md. Its SEL is written with `ipmitool sel add`: ipmi_sim does not
  * implement Platform Event Message, so `ipmitool event 1` fails against it ("Invalid command").
  */
 export interface IpmiSim {
   port: number;
+  username: string;
+  password: string;
+  /** The simulated chassis's power, as the chassis itself has it (powered on at start). */
+  chassisPower(): 'on' | 'off';
   /** ipmitool's interface arguments for this BMC (cipher suite 3: without it each call takes ~10 s). */
   ipmitoolArgs: string[];
   stop(): Promise<void>;
@@ -25,7 +30,8 @@ export const SAMPLE_EVENT_2 = '0x04 0x02 0x60 0x01 0x02 0xff 0xff';
 const INSTALL_HINT =
   'install the Debian packages ipmitool and openipmi (apt-get install -y ipmitool openipmi; .ci/run does it)';
 
-function freeUdpPort(): Promise<number> {
+/** A UDP port of 127.0.0.1 that was free a moment ago. */
+export function freeUdpPort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const socket = createSocket('udp4');
     socket.once('error', reject);
@@ -57,10 +63,35 @@ function exited(child: ChildProcess, timeoutMs: number): Promise<boolean> {
   });
 }
 
+/**
+ * The chassis_control program: ipmi_sim runs it through a shell (popen) as `<program> get power`
+ * for Get Chassis Status and `<program> set power "0|1"` for Chassis Control. Worked out from
+ * OpenIPMI's lanserv/extcmd.c (extcmd_getvals) and bmc_chassis.c, and checked with ipmi_sim 2.0.33:
+ * `get` must print `power:<integer>` (`<parm>:<value>` per line) on stdout AND exit 0. A non-zero
+ * exit status (e.g. a script ending in `[ ... ] && ...` that is false), a value that is not an
+ * integer (`power:on`) or the line on stderr make ipmitool report "Get Chassis Power Status
+ * failed: Unspecified error" even though `power:1` was printed; stderr is ignored.
+ */
+function chassisControlScript(stateFile: string): string {
+  return [
+    '#!/bin/sh',
+    'case "$1" in',
+    `  get) echo "power:$(cat '${stateFile}')" ;;`,
+    // set carries parameter/value pairs; only power is kept (reset, boot and identify are accepted and ignored).
+    `  set) if [ "$2" = power ]; then echo "$3" > '${stateFile}'; fi ;;`,
+    'esac',
+    'exit 0',
+    '',
+  ].join('\n');
+}
+
 /** Starts ipmi_sim and resolves once it answers ipmitool; fails with a clear message when it cannot. */
 export async function startIpmiSim(): Promise<IpmiSim> {
   const dir = mkdtempSync(join(tmpdir(), 'nfvi-ipmi-sim-'));
   const port = await freeUdpPort();
+  const powerFile = join(dir, 'power');
+  writeFileSync(powerFile, '1\n');
+  writeFileSync(join(dir, 'chassis-control'), chassisControlScript(powerFile), { mode: 0o755 });
   writeFileSync(
     join(dir, 'lan.conf'),
     [
@@ -73,6 +104,7 @@ export async function startIpmiSim(): Promise<IpmiSim> {
       // Without a GUID, RMCP+ session setup fails ("Unable to establish IPMI v2 / RMCP+ session").
       '    guid a123456789abcdefa123456789abcdef',
       '  endlan',
+      `  chassis_control "${join(dir, 'chassis-control')}"`,
       '  user 2 true "admin" "secret" admin 10 none md2 md5 straight',
       '',
     ].join('\n'),
@@ -136,7 +168,15 @@ export async function startIpmiSim(): Promise<IpmiSim> {
       throw new Error(`ipmi_sim exited with status ${child.exitCode}: ${output.trim() || 'no output'}`);
     }
     const probe = await ipmitool([...ipmitoolArgs, 'sel', 'info']);
-    if (probe.ok) return { port, ipmitoolArgs, stop };
+    if (probe.ok)
+      return {
+        port,
+        username: 'admin',
+        password: 'secret',
+        chassisPower: () => (readFileSync(powerFile, 'utf8').trim() === '0' ? 'off' : 'on'),
+        ipmitoolArgs,
+        stop,
+      };
     last = probe.output;
     if (last.startsWith('ipmitool is not installed') || Date.now() > deadline) {
       await stop();

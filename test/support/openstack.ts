@@ -15,6 +15,8 @@ export const HOSTS = {
   constraints: 'fake-host-7',
   /** Maintenance sessions empty `drained`; the host aggregate of all three keeps moves on `spare`. */
   maintenance: { drained: ['fake-host-8', 'fake-host-9'], spare: 'fake-host-10' },
+  /** A host that dies (fenced through a real IPMI BMC) and its spare, one availability zone for evacuations. */
+  recovery: { dead: 'fake-host-11', spare: 'fake-host-12' },
 } as const;
 
-export const COMPUTE_HOSTS = 10;
+export const COMPUTE_HOSTS = 12;

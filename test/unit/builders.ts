@@ -51,6 +51,14 @@ const payloads: { [K in DetailType]: Payload<K> } = {
   'hardware.event': { component: 'psu', sensor: 'PS2 Status', state: 'critical', message: 'PS2 failure detected' },
   'hypervisor.state': { process: 'libvirtd', state: 'down' },
   'fault.report': { faultType: 'compute.host.down', active: true, origin: 'doctor', message: 'monitor_sample: down' },
+  'failure.prediction': {
+    indicator: 'disk',
+    subject: '/dev/sda',
+    predicted: true,
+    severity: 'MAJOR',
+    probableCause: 'Disk failure predicted: reallocated sectors growing',
+    evidence: ['reallocated sectors 8 -> 24 in 3600 s'],
+  },
 };
 
 /**

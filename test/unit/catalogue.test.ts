@@ -9,7 +9,10 @@ import {
 
 type DoctorLevel = CatalogueEntry['doctorLevel'];
 
-/** Doctor's requirements annex: the level of each fault (the BMC, not in the annex, is a warning here). */
+/**
+ * Doctor's requirements annex: the level of each fault (the BMC, a predicted failure and a failed
+ * fencing, not in the annex, are a warning, a warning and critical here).
+ */
 const doctorLevelOf: Record<FaultType, DoctorLevel> = {
   'compute.host.down': 'critical',
   'compute.host.nic.error': 'critical',
@@ -27,6 +30,8 @@ const doctorLevelOf: Record<FaultType, DoctorLevel> = {
   'compute.hypervisor.status.unknown': 'warning',
   'compute.host.bmc.error': 'warning',
   'compute.host.disk.error': 'info',
+  'compute.host.failure.predicted': 'warning',
+  'compute.host.fencing.failed': 'critical',
 };
 
 const levelCases = Object.entries(doctorLevelOf) as [FaultType, DoctorLevel][];
@@ -85,9 +90,11 @@ describe('Fault catalogue', () => {
     expect(catalogueEntry(faultType)).toMatchObject({ eventType, faultyResourceType });
   });
 
-  it('tells the VIM that the instances cannot run on the host for every critical fault but a NIC failure', () => {
+  it('tells the VIM that the instances cannot run on the host for every critical fault but a NIC failure and a failed fencing', () => {
     // Prepare
-    const hostClass = ofLevel('critical').filter((type) => type !== 'compute.host.nic.error');
+    const hostClass = ofLevel('critical').filter(
+      (type) => type !== 'compute.host.nic.error' && type !== 'compute.host.fencing.failed',
+    );
 
     // Act
     const impacts = new Set(hostClass.map((type) => catalogueEntry(type).impact));
@@ -97,9 +104,18 @@ describe('Fault catalogue', () => {
     expect(catalogueEntry('compute.host.nic.error').impact).toBe('nic');
   });
 
-  it('leaves the instances running for warning and info faults (impact degraded)', () => {
-    const impacts = new Set(ofLevel('warning', 'info').map((type) => catalogueEntry(type).impact));
+  it('leaves the instances running for warning and info faults (impact degraded) and a predicted failure', () => {
+    const impacts = new Set(
+      ofLevel('warning', 'info')
+        .filter((type) => type !== 'compute.host.failure.predicted')
+        .map((type) => catalogueEntry(type).impact),
+    );
     expect([...impacts]).toEqual(['degraded']);
+    expect(catalogueEntry('compute.host.failure.predicted').impact).toBe('predicted');
+  });
+
+  it('asks nothing of the VIM when fencing failed: the administrator acts (impact degraded)', () => {
+    expect(catalogueEntry('compute.host.fencing.failed').impact).toBe('degraded');
   });
 
   describe('downgraded()', () => {

@@ -13,12 +13,18 @@ import {
   type SelRecord,
 } from '../../lib/collector/hardware/ipmi-sel';
 import { parseRedfishEvent } from '../../lib/collector/hardware/redfish-event';
-import { parseSmartctl } from '../../lib/collector/hardware/smartctl';
+import { readSmartctl, smartctlDetail } from '../../lib/collector/hardware/smartctl';
 import { parseCollectorEvent } from '../../lib/southbound/collector-events';
 
 /** Recorded tool outputs; test/fixtures/collector/README.md says where each comes from. */
 const fixture = (path: string) => readFileSync(join(__dirname, '../fixtures/collector/hardware', path), 'utf8');
 const observedAt = '2026-11-25T10:00:00.000Z';
+
+/** smartctl output as the smart source turns it into a detail, or the reason it cannot. */
+function parseSmartctl(device: string, stdout: string, at: string) {
+  const read = readSmartctl(device, stdout);
+  return read.ok ? { ok: true as const, detail: smartctlDetail(device, read.output, at) } : read;
+}
 
 /** A detail must make a valid southbound event once the delivery adds its envelope. */
 function expectContractValid(detail: HardwareDetail): void {

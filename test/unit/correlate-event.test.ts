@@ -12,6 +12,15 @@ import {
 } from '../../lib/correlation/ports';
 import type { PeerVote } from '../../lib/correlation/peer-quorum';
 import type { FaultEvent } from '../../lib/faults/fault-events';
+import { FENCING_FAULT_KEY } from '../../lib/correlation/fencing-signals';
+import { PEERS_FAULT_KEY } from '../../lib/correlation/peer-quorum';
+import {
+  FENCING_DETAIL_PREFIX,
+  FENCING_SOURCE,
+  fencedDetail,
+  hostFenced,
+  notFencedDetail,
+} from '../../lib/fencing/fencing';
 import { ADMIN_PROJECT, HOST, VIM, fixture, heartbeat } from './builders';
 import { RecordingQuarantine, linkDown, linkUp, peerReport, secondsAfterEpoch } from './builders';
 import { twoTenants, unknownHost, withDetail } from './builders';
@@ -130,7 +139,7 @@ class RecordingAlarmViews implements AlarmProjection {
 /** How long each invocation may run (the Lambda timeout). */
 const INVOCATION_MS = 10_000;
 
-function correlator() {
+function correlator({ fencing = true }: { fencing?: boolean } = {}) {
   const faults = new InMemoryFaultStore();
   const notifier = new RecordingNotifier();
   const faultEvents = new RecordingFaultEvents();
@@ -145,13 +154,35 @@ function correlator() {
     faultEvents,
     quarantine,
     peerVotes: new InMemoryPeerVotes(),
-    settings: { vimConnectionId: VIM, adminProjectId: ADMIN_PROJECT, quorum: { minObservers: 2, voteTtlS: 90 } },
+    settings: {
+      vimConnectionId: VIM,
+      adminProjectId: ADMIN_PROJECT,
+      quorum: { minObservers: 2, voteTtlS: 90 },
+      fencing,
+    },
     clock: () => clock.now,
   };
   const correlate = (raw: unknown) =>
     correlateEvent(raw, deps, { deadline: new Date(clock.now.getTime() + INVOCATION_MS) });
   const recordOf = (faultKey = 'link:eno1') => faults.records.get(`${HOST}#${faultKey}`);
   return { faults, notifier, alarmViews, faultEvents, quarantine, clock, correlate, recordOf };
+}
+
+/** The event was quarantined, the only one, with a reason matching `reason`, when the clock read. */
+function expectQuarantined(c: ReturnType<typeof correlator>, result: unknown, raw: unknown, reason: RegExp): void {
+  expect(result).toEqual({
+    outcome: 'quarantined',
+    reason: expect.stringMatching(reason),
+    quarantineId: 'quarantine-1',
+  });
+  expect(c.quarantine.entries).toEqual([
+    {
+      source: 'correlator',
+      reason: expect.stringMatching(reason),
+      payload: raw,
+      receivedAt: c.clock.now.toISOString(),
+    },
+  ]);
 }
 
 const audiences = (deliveries: Delivery[]) =>
@@ -170,19 +201,8 @@ describe('Use case: correlate a collector event', () => {
     const result = await c.correlate(raw);
 
     // Assess
-    expect(result).toEqual({
-      outcome: 'quarantined',
-      reason: expect.stringMatching(/observedAt/),
-      quarantineId: 'quarantine-1',
-    });
-    expect(c.quarantine.entries).toEqual([
-      {
-        source: 'correlator',
-        reason: expect.stringMatching(/observedAt/),
-        payload: raw,
-        receivedAt: '2026-11-25T10:00:30.000Z',
-      },
-    ]);
+    expectQuarantined(c, result, raw, /observedAt/);
+    expect(c.quarantine.entries[0]?.receivedAt).toBe('2026-11-25T10:00:30.000Z');
     expect(c.notifier.attempts).toEqual([]);
     expect(c.faultEvents.emitted).toEqual([]);
     expect(c.faults.records.size).toBe(0);
@@ -382,14 +402,14 @@ describe('Use case: correlate a collector event', () => {
   });
 });
 
-describe('Use case: confirm a host down by a quorum of its observers', () => {
-  // HOST (compute-1) is watched by compute-2, compute-3 and compute-4; the clock reads 30 s after the epoch.
-  const unreachable = (observer: string, seq = 10) => peerReport(observer, HOST, false, seq);
-  const reachable = (observer: string, seq = 11) => peerReport(observer, HOST, true, seq);
-  const watchedBy = async (c: ReturnType<typeof correlator>, ...observers: string[]) => {
-    for (const observer of observers) await c.correlate(reachable(observer, 1));
-  };
+// HOST (compute-1) is watched by compute-2, compute-3 and compute-4; the clock reads 30 s after the epoch.
+const unreachable = (observer: string, seq = 10) => peerReport(observer, HOST, false, seq);
+const reachable = (observer: string, seq = 11) => peerReport(observer, HOST, true, seq);
+const watchedBy = async (c: ReturnType<typeof correlator>, ...observers: string[]) => {
+  for (const observer of observers) await c.correlate(reachable(observer, 1));
+};
 
+describe('Use case: confirm a host down by a quorum of its observers', () => {
   it('raises nothing while a single observer reports the host unreachable', async () => {
     // Prepare
     const c = correlator();
@@ -497,5 +517,193 @@ describe('Use case: confirm a host down by a quorum of its observers', () => {
       { outcome: 'ignored', reason: 'unchanged', republished: 0 },
     ]);
     expect(c.notifier.published).toHaveLength(4);
+  });
+});
+
+describe("Use case: tell in a dead host's alarms whether it is fenced", () => {
+  const FENCED_AT = secondsAfterEpoch(40);
+  const fencingEvent = (detailType: 'HostFenced' | 'HostFencingFailed', detail: Record<string, unknown>) => ({
+    source: FENCING_SOURCE,
+    'detail-type': detailType,
+    detail,
+  });
+  const hostFencedEvent = (hostAlarmId: string, fencedAt = FENCED_AT) =>
+    fencingEvent('HostFenced', {
+      host: HOST,
+      hostAlarmId,
+      method: 'ipmi',
+      powerState: 'off',
+      fencedAt,
+      confirmedAt: secondsAfterEpoch(30),
+    });
+  const FAILURE = 'power state still on 5 s after the power-off through ipmi (after 3 attempts)';
+  const fencingFailedEvent = (hostAlarmId: string) =>
+    fencingEvent('HostFencingFailed', {
+      host: HOST,
+      hostAlarmId,
+      reason: FAILURE,
+      attempts: 3,
+      failedAt: secondsAfterEpoch(35),
+    });
+
+  /** compute-1 declared down by compute-2 and compute-3; the id of its host-down alarm. */
+  async function afterHostDown(c: ReturnType<typeof correlator>): Promise<string> {
+    await watchedBy(c, 'compute-2', 'compute-3', 'compute-4');
+    await c.correlate(unreachable('compute-2'));
+    await c.correlate(unreachable('compute-3'));
+    const id = c.recordOf(PEERS_FAULT_KEY)?.hostAlarm?.id;
+    if (!id) throw new Error('no host-down alarm was raised');
+    return id;
+  }
+  const fencingLines = (record: FaultRecord | undefined) =>
+    [record?.hostAlarm, ...(record?.instanceAlarms ?? [])].map((alarm) =>
+      alarm?.faultDetails.filter((line) => line.startsWith(FENCING_DETAIL_PREFIX)),
+    );
+  const alarmOf = (delivery: Delivery | undefined) =>
+    delivery?.notification.notificationType === 'AlarmNotification' ? delivery.notification.alarm : undefined;
+
+  it('says in every alarm of a host-down raised by the quorum that the host is not fenced yet', async () => {
+    // Prepare
+    const c = correlator();
+
+    // Act
+    await afterHostDown(c);
+
+    // Assess
+    expect(fencingLines(c.recordOf(PEERS_FAULT_KEY))).toEqual(Array(4).fill([notFencedDetail()]));
+    expect(notFencedDetail()).toMatch(/^fencing: NOT_FENCED /);
+  });
+
+  it('says nothing of fencing where dead hosts are not fenced', async () => {
+    // Prepare
+    const c = correlator({ fencing: false });
+
+    // Act
+    await afterHostDown(c);
+
+    // Assess
+    expect(fencingLines(c.recordOf(PEERS_FAULT_KEY))).toEqual(Array(4).fill([]));
+  });
+
+  it('updates the alarms of a fenced host, for the admin and for each tenant with its own instances only', async () => {
+    // Prepare
+    const c = correlator();
+    const hostAlarmId = await afterHostDown(c);
+    const before = c.notifier.published.length;
+
+    // Act
+    const result = await c.correlate(hostFencedEvent(hostAlarmId));
+
+    // Assess
+    expect(result).toEqual({ outcome: 'UPDATED', notifications: 4, republished: 0 });
+    const updates = c.notifier.published.slice(before);
+    expect(audiences(updates)).toEqual(['admin', 'tenant-a', 'tenant-a', 'tenant-b']);
+    expect(new Set(notificationTypes(updates))).toEqual(new Set(['AlarmNotification']));
+    expect(updates.map((d) => alarmOf(d)?.managedObjectId)).toEqual([HOST, 'vm-a1', 'vm-a2', 'vm-b1']);
+    for (const delivery of updates.slice(1))
+      expect(alarmOf(delivery)?.tenantId).toBe(delivery.audience.kind === 'tenant' && delivery.audience.tenantId);
+  });
+
+  it("replaces the NOT_FENCED line of the fenced host's alarms by a FENCED one", async () => {
+    // Prepare
+    const c = correlator();
+    const hostAlarmId = await afterHostDown(c);
+
+    // Act
+    await c.correlate(hostFencedEvent(hostAlarmId));
+
+    // Assess
+    const fenced = fencedDetail(hostFenced.parse(hostFencedEvent(hostAlarmId).detail));
+    expect(fenced).toMatch(/^fencing: FENCED \(powered off through its BMC by ipmi at /);
+    expect(fencingLines(c.recordOf(PEERS_FAULT_KEY))).toEqual(Array(4).fill([fenced]));
+    expect(c.recordOf(PEERS_FAULT_KEY)).toMatchObject({ status: 'ACTIVE', lastTransition: 'UPDATED' });
+    expect(c.recordOf(PEERS_FAULT_KEY)?.hostAlarm?.faultDetails[0]).toMatch(/unreachable from 2 of 3 observers/);
+  });
+
+  it('publishes nothing for the same HostFenced delivered again', async () => {
+    // Prepare
+    const c = correlator();
+    const hostAlarmId = await afterHostDown(c);
+    await c.correlate(hostFencedEvent(hostAlarmId));
+    const before = c.notifier.attempts.length;
+
+    // Act
+    const result = await c.correlate(hostFencedEvent(hostAlarmId));
+
+    // Assess
+    expect(result).toEqual({ outcome: 'ignored', reason: 'duplicate', republished: 0 });
+    expect(c.notifier.attempts).toHaveLength(before);
+  });
+
+  it('changes nothing for the fencing of an earlier death (another host alarm)', async () => {
+    // Prepare
+    const c = correlator();
+    await afterHostDown(c);
+    const before = c.notifier.attempts.length;
+
+    // Act
+    const result = await c.correlate(hostFencedEvent('alarm-of-an-earlier-death'));
+
+    // Assess
+    expect(result).toEqual({ outcome: 'ignored', reason: 'stale', republished: 0 });
+    expect(c.notifier.attempts).toHaveLength(before);
+    expect(fencingLines(c.recordOf(PEERS_FAULT_KEY))).toEqual(Array(4).fill([notFencedDetail()]));
+  });
+
+  it('raises compute.host.fencing.failed for the administrator only, naming the reason', async () => {
+    // Prepare
+    const c = correlator();
+    const hostAlarmId = await afterHostDown(c);
+    const before = c.notifier.published.length;
+
+    // Act
+    const result = await c.correlate(fencingFailedEvent(hostAlarmId));
+
+    // Assess
+    expect(result).toEqual({ outcome: 'RAISED', notifications: 1, republished: 0 });
+    const raised = c.notifier.published.slice(before);
+    expect(audiences(raised)).toEqual(['admin']);
+    expect(alarmOf(raised[0])).toMatchObject({
+      faultType: 'compute.host.fencing.failed',
+      perceivedSeverity: 'CRITICAL',
+      tenantId: ADMIN_PROJECT,
+      managedObjectId: HOST,
+      faultDetails: [FAILURE, expect.stringMatching(/^3 power-off attempts/)],
+    });
+    expect(c.recordOf(FENCING_FAULT_KEY)?.instanceAlarms).toEqual([]);
+  });
+
+  it('clears the fencing-failed alarm, for the administrator only, once the host is fenced after all', async () => {
+    // Prepare
+    const c = correlator();
+    const hostAlarmId = await afterHostDown(c);
+    await c.correlate(fencingFailedEvent(hostAlarmId));
+    const before = c.notifier.published.length;
+
+    // Act
+    await c.correlate(hostFencedEvent(hostAlarmId));
+
+    // Assess
+    const published = c.notifier.published.slice(before);
+    const clears = published.filter((d) => d.notification.notificationType === 'AlarmClearedNotification');
+    expect(audiences(clears)).toEqual(['admin']);
+    expect(clears[0]?.notification).toMatchObject({ alarmId: c.recordOf(FENCING_FAULT_KEY)?.hostAlarm?.id });
+    expect(c.recordOf(FENCING_FAULT_KEY)?.status).toBe('CLEARED');
+    expect(c.recordOf(PEERS_FAULT_KEY)?.lastTransition).toBe('UPDATED');
+  });
+
+  it('quarantines a malformed fencing event with the reason, and publishes nothing', async () => {
+    // Prepare
+    const c = correlator();
+    const hostAlarmId = await afterHostDown(c);
+    const before = c.notifier.attempts.length;
+    const raw = withDetail(hostFencedEvent(hostAlarmId), { method: 'ssh' });
+
+    // Act
+    const result = await c.correlate(raw);
+
+    // Assess
+    expectQuarantined(c, result, raw, /method/);
+    expect(c.notifier.attempts).toHaveLength(before);
   });
 });

@@ -4,7 +4,7 @@ import { VimError } from '../../lib/vim/vim-error';
 
 /** Nova as a cold migration leaves it: the server waits for its resize to be confirmed. */
 function novaAwaitingConfirm(confirm: () => Promise<void>) {
-  const server: Server = { id: 'vm-1', name: 'vm-1', status: 'VERIFY_RESIZE', tenantId: 'p', host: 'h2' };
+  const server: Server = { id: 'vm-1', name: 'vm-1', status: 'VERIFY_RESIZE', tenantId: 'p', host: 'h2', metadata: {} };
   return { getServer: async () => server, confirmResize: confirm } as unknown as NovaClient;
 }
 

@@ -320,4 +320,49 @@ describe('Use case: apply a fault event to the VIM', () => {
       expect(vim.calls).toEqual([forceDown(true, OTHER_HOST), resetToError('vm-9')]);
     });
   });
+  describe('a predicted host failure (failure avoidance)', () => {
+    const prediction = { faultKey: 'prediction:disk:/dev/sda', impact: 'predicted' as const, instances: ['vm-1'] };
+    const setPredicted = (predicted: boolean): VimCall => ({ action: 'setPredictedFailure', host: HOST, predicted });
+
+    it('disables scheduling to the host when the stage asks for it, and touches no instance', async () => {
+      // Prepare
+      const { deps, vim } = vimAdapter({ disableOnPrediction: true });
+
+      // Act
+      const result = await applyFaultEvent(faultConfirmedEvent(prediction), deps);
+
+      // Assess
+      expect(vim.calls).toEqual([setPredicted(true)]);
+      expect(result).toMatchObject({ outcome: 'applied', resetToError: 0 });
+    });
+
+    it('enables scheduling again once the last prediction of the host cleared', async () => {
+      // Prepare
+      const { deps, vim } = vimAdapter({ disableOnPrediction: true });
+      await applyFaultEvent(faultConfirmedEvent(prediction), deps);
+      await applyFaultEvent(faultConfirmedEvent({ ...prediction, faultKey: 'prediction:memory:mc0' }), deps);
+      vim.calls.length = 0;
+
+      // Act
+      await applyFaultEvent(faultClearedEvent(prediction), deps);
+      const stillDisabled = [...vim.calls];
+      await applyFaultEvent(faultClearedEvent({ ...prediction, faultKey: 'prediction:memory:mc0' }), deps);
+
+      // Assess
+      expect(stillDisabled).toEqual([setPredicted(true)]);
+      expect(vim.calls).toEqual([setPredicted(true), setPredicted(false)]);
+    });
+
+    it('leaves the host as it is by default, and completes the transition', async () => {
+      // Prepare
+      const { deps, vim, store } = vimAdapter();
+
+      // Act
+      await applyFaultEvent(faultConfirmedEvent(prediction), deps);
+
+      // Assess
+      expect(vim.calls).toEqual([]);
+      expect(store.get(HOST, prediction.faultKey)).toMatchObject({ appliedSeq: 1, pending: false });
+    });
+  });
 });

@@ -155,6 +155,7 @@ const key = (host: string, faultKey: string) => `${host}#${faultKey}`;
 
 export type VimCall =
   | { action: 'forceDown'; host: string; forcedDown: boolean }
+  | { action: 'setPredictedFailure'; host: string; predicted: boolean }
   | { action: 'resetToError'; instanceIds: string[] }
   | { action: 'setDataPlaneStatus'; instanceIds: string[]; status: 'ACTIVE' | 'DOWN' };
 
@@ -174,6 +175,10 @@ export class RecordingVim implements VimActions {
 
   async forceDown(host: string, forcedDown: boolean): Promise<void> {
     this.answer({ action: 'forceDown', host, forcedDown });
+  }
+
+  async setPredictedFailure(host: string, predicted: boolean): Promise<void> {
+    this.answer({ action: 'setPredictedFailure', host, predicted });
   }
 
   async resetToError(instanceIds: string[]): Promise<{ failed: { id: string; error: unknown }[] }> {
@@ -222,7 +227,7 @@ export interface VimAdapter {
   deps: VimAdapterDeps;
 }
 
-export function vimAdapter(): VimAdapter {
+export function vimAdapter(options: { disableOnPrediction?: boolean } = {}): VimAdapter {
   const store = new InMemoryFaultActionStore();
   const vim = new RecordingVim();
   const maintenance = new FakeMaintenance();
@@ -234,6 +239,14 @@ export function vimAdapter(): VimAdapter {
     maintenance,
     reports,
     quarantine,
-    deps: { store, quarantine, vim, maintenance, reports, clock: steppingClock() },
+    deps: {
+      store,
+      quarantine,
+      vim,
+      maintenance,
+      reports,
+      disableOnPrediction: options.disableOnPrediction ?? false,
+      clock: steppingClock(),
+    },
   };
 }

@@ -85,6 +85,9 @@ const COMPONENT_BY_ENTITY: Record<number, HardwareComponent> = {
   64: 'thermal', // air inlet (DCMI)
 };
 
+/** The entity id of `<entity id>.<instance>` (NaN when ipmitool printed none). */
+export const entityIdOf = (sensor: SdrSensor): number => Number.parseInt(sensor.entity.split('.')[0] ?? '', 10);
+
 /**
  * `sdr elist` prints no sensor type, so a reading's unit decides first: "CPU1 Temp" belongs to the
  * processor entity but is a thermal reading. Discrete sensors fall back to their entity, and an
@@ -96,8 +99,7 @@ export function componentForSdrSensor(sensor: SdrSensor): HardwareComponent {
   if (unit === 'RPM') return 'fan';
   // Voltage, current and power readings watch the power rails.
   if (unit) return 'psu';
-  const entityId = Number.parseInt(sensor.entity.split('.')[0] ?? '', 10);
-  return COMPONENT_BY_ENTITY[entityId] ?? 'mainboard';
+  return COMPONENT_BY_ENTITY[entityIdOf(sensor)] ?? 'mainboard';
 }
 
 /** The hardware.event detail for a sensor with a known state. */

@@ -119,7 +119,7 @@ export function classifyIpmiState(text: string): HardwareState {
   return 'ok';
 }
 
-const PRESENCE = /presence detected|drive present|device present|device inserted/i;
+export const PRESENCE = /presence detected|drive present|device present|device inserted/i;
 
 /**
  * The state an entry reports: deasserting a fault clears it, but deasserting presence means the

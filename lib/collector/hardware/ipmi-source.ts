@@ -1,12 +1,34 @@
 import type { CollectorConfig } from '../config';
 import { now, type Emit } from '../report';
-import { PollingSource, runTool, type Logger, type ToolOptions } from './polling-source';
+import { runTool } from '../../process/run-tool';
+import { PollingSource, type Logger, type ToolOptions } from './polling-source';
 import { parseSdrElist, sdrSensorState, sdrSensorToDetail } from './ipmi-sdr';
 import { clip, parseSelList, selRecordToDetail, type HardwareDetail, type HardwareState } from './ipmi-sel';
 
 type IpmiConfig = NonNullable<CollectorConfig['ipmi']>;
 
 const emitHardware = (emit: Emit, detail: HardwareDetail) => emit({ detailType: 'hardware.event', detail });
+
+/**
+ * Runs an ipmitool subcommand with the configured interface arguments; a failed run is logged
+ * (without the arguments: they may hold the BMC password) and gives nothing.
+ */
+export async function runIpmitool(
+  config: Pick<IpmiConfig, 'command' | 'args'>,
+  subcommand: string[],
+  intervalS: number,
+  logger: Logger,
+  { timeoutMs = 60_000 }: ToolOptions = {},
+): Promise<string | undefined> {
+  const run = await runTool(config.command, [...config.args, ...subcommand], timeoutMs);
+  if (run.exitCode === 0) return run.stdout;
+  logger.warn(`${config.command} ${subcommand.join(' ')} failed; retrying in ${intervalS} s`, {
+    exitCode: run.exitCode,
+    error: run.error,
+    stderr: clip(run.stderr.trim(), 1000),
+  });
+  return undefined;
+}
 
 /**
  * Watches the BMC through ipmitool: each new SEL entry becomes one report (entries present at
@@ -59,16 +81,7 @@ export class IpmiSource extends PollingSource {
     }
   }
 
-  private async ipmitool(subcommand: string[]): Promise<string | undefined> {
-    const { command, args, intervalS } = this.config;
-    const { timeoutMs = 60_000 } = this.options;
-    const run = await runTool(command, [...args, ...subcommand], timeoutMs);
-    if (run.exitCode === 0) return run.stdout;
-    this.logger.warn(`${command} ${subcommand.join(' ')} failed; retrying in ${intervalS} s`, {
-      exitCode: run.exitCode,
-      error: run.error,
-      stderr: clip(run.stderr.trim(), 1000),
-    });
-    return undefined;
+  private ipmitool(subcommand: string[]): Promise<string | undefined> {
+    return runIpmitool(this.config, subcommand, this.config.intervalS, this.logger, this.options);
   }
 }

@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import { catalogueEntry } from '../faults/catalogue';
+import type { FaultSignal } from '../faults/fault-signal';
+import { FENCING_SOURCE, fencedDetail, hostFenced, hostFencingFailed, type FencingEvent } from '../fencing/fencing';
+import { PEERS_FAULT_KEY } from './peer-quorum';
+
+type ActionableSignal = Exclude<FaultSignal, { kind: 'vote' }>;
+
+/** The fault key of a host's fencing-failed alarm (administrator only). */
+export const FENCING_FAULT_KEY = 'fencing';
+
+const fencingEnvelope = z.discriminatedUnion('detail-type', [
+  z.object({ source: z.literal(FENCING_SOURCE), 'detail-type': z.literal('HostFenced'), detail: hostFenced }),
+  z.object({
+    source: z.literal(FENCING_SOURCE),
+    'detail-type': z.literal('HostFencingFailed'),
+    detail: hostFencingFailed,
+  }),
+]);
+
+/** Undefined when the event is not the fencer's; otherwise the event or why it is malformed. */
+export function parseFencingEvent(
+  raw: unknown,
+): { ok: true; event: FencingEvent } | { ok: false; reason: string } | undefined {
+  if ((raw as { source?: unknown } | null)?.source !== FENCING_SOURCE) return undefined;
+  const parsed = fencingEnvelope.safeParse(raw);
+  if (!parsed.success) return { ok: false, reason: z.prettifyError(parsed.error) };
+  const event = parsed.data;
+  return { ok: true, event: { detailType: event['detail-type'], detail: event.detail } as FencingEvent };
+}
+
+/** The fencer orders its own events by time: one observer, milliseconds as its sequence. */
+const fencerObservation = (host: string, at: string) => ({
+  collectorId: `nfvi-fencing:${host}`,
+  seq: Date.parse(at),
+  observedAt: at,
+});
+
+/**
+ * What a fencing event changes: HostFenced updates the host-down alarm (first) and clears a
+ * fencing-failed alarm an earlier attempt raised; HostFencingFailed raises that alarm.
+ */
+export function fencingSignalsOf(event: FencingEvent): [ActionableSignal, ...ActionableSignal[]] {
+  const fault = catalogueEntry('compute.host.fencing.failed');
+  if (event.detailType === 'HostFenced') {
+    const d = event.detail;
+    const observation = fencerObservation(d.host, d.fencedAt);
+    return [
+      {
+        kind: 'fenced',
+        host: d.host,
+        faultKey: PEERS_FAULT_KEY,
+        hostAlarmId: d.hostAlarmId,
+        detail: fencedDetail(d),
+        observation,
+      },
+      {
+        kind: 'condition',
+        host: d.host,
+        faultKey: FENCING_FAULT_KEY,
+        active: false,
+        fault,
+        faultDetails: [`fenced through ${d.method} at ${d.fencedAt}`],
+        observation,
+        adminOnly: true,
+      },
+    ];
+  }
+  const d = event.detail;
+  return [
+    {
+      kind: 'condition',
+      host: d.host,
+      faultKey: FENCING_FAULT_KEY,
+      active: true,
+      fault,
+      faultDetails: [
+        d.reason,
+        `${d.attempts} power-off attempts; recovery of the host's instances that needs fencing waits`,
+      ],
+      observation: fencerObservation(d.host, d.failedAt),
+      adminOnly: true,
+    },
+  ];
+}

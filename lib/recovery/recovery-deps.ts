@@ -1,0 +1,50 @@
+import { awsClients } from '../aws/clients';
+import { config } from '../config';
+import { SnsNotifier } from '../notify/sns-notifier';
+import { DynamoDbFaultStore } from '../store/dynamodb-fault-store';
+import { DynamoDbFencing } from '../store/dynamodb-fencing';
+import { DynamoDbRecoveries } from '../store/dynamodb-recoveries';
+import { DynamoDbRecoveryPolicies } from '../store/dynamodb-recovery-policies';
+import { TenantTopics } from '../tenants/tenant-topics';
+import { syncInventory } from '../inventory/sync-inventory';
+import { DynamoDbInventory } from '../store/dynamodb-inventory';
+import { NovaInventorySource } from '../vim/nova-inventory-source';
+import { NovaRecovery } from '../vim/nova-recovery';
+import { vimConnection } from '../vim/vim-connection';
+import { StoredDeadHostFacts } from './dead-host-facts';
+import { RecoveryWorkflow } from './recovery-workflow';
+
+/** How the workflow paces the VIM: evacuations take seconds, the sweeper runs every minute. */
+export const RECOVERY_PACE = { actionTimeoutS: 120, maxAttempts: 3, pollS: 1, sweepS: 60 };
+
+/** The recovery workflow on the real adapters, for the VIM credentials the invocation received. */
+export function recoveryWorkflow(credentials: unknown): RecoveryWorkflow {
+  const cfg = config();
+  const { dynamo, sns } = awsClients();
+  const { nova } = vimConnection(credentials, cfg.vim);
+  const { defaultPolicy, graceS, maxGraceS } = cfg.recovery;
+  const topics = new TenantTopics(dynamo, sns, cfg.tenantsTable, cfg.topicPrefix);
+  const inventory = new DynamoDbInventory(dynamo, cfg.inventoryTable);
+  return new RecoveryWorkflow({
+    recoveries: new DynamoDbRecoveries(dynamo, cfg.recovery.table),
+    policies: new DynamoDbRecoveryPolicies(dynamo, cfg.recovery.policiesTable),
+    vim: new NovaRecovery(nova),
+    facts: new StoredDeadHostFacts(
+      new DynamoDbFencing(dynamo, cfg.fencing.table),
+      new DynamoDbFaultStore(dynamo, cfg.alarmsTable),
+    ),
+    notifier: new SnsNotifier(sns, cfg.adminTopicArn, topics),
+    inventory: {
+      refresh: async () => {
+        await syncInventory(new NovaInventorySource(nova), inventory, topics, new Date());
+      },
+    },
+    settings: {
+      ...RECOVERY_PACE,
+      defaults: { policy: defaultPolicy, graceS, maxGraceS },
+      apiUrl: cfg.maintenance.apiUrl,
+    },
+    clock: () => new Date(),
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  });
+}

@@ -1,0 +1,38 @@
+import { v5 as uuidv5 } from 'uuid';
+import { z } from 'zod';
+import type { Publication } from '../alarms/notifications';
+import { RECOVERY_EVENT_TYPE, recoveryAnswer, recoveryView, recoveryViewSchema, type Recovery } from './recovery';
+
+const NOTIFICATION_ID_NAMESPACE = 'b6e0f3a0-2f55-4c4e-8d0f-7d8e2f0c9b14';
+
+export const recoveryNotification = z.object({
+  id: z.string(),
+  notificationType: z.literal('RecoveryNotification'),
+  timeStamp: z.string(),
+  recovery: recoveryViewSchema,
+  /** Where the tenant answers (PUT {answer}), while it may. */
+  replyUrl: z.string().optional(),
+  allowedAnswers: z.array(recoveryAnswer),
+});
+export type RecoveryNotification = z.infer<typeof recoveryNotification>;
+
+/**
+ * A recovery's new state to its tenant and to the administrator. The id derives from the
+ * recovery's version, so a notification sent again keeps its id and consumers drop the copy.
+ */
+export function recoveryPublications(r: Recovery, apiUrl: string, timeStamp: string): Publication[] {
+  const grace = r.state === 'GRACE' && !r.answer;
+  const notification: RecoveryNotification = {
+    id: uuidv5(`${r.recoveryId}#${r.version}`, NOTIFICATION_ID_NAMESPACE),
+    notificationType: 'RecoveryNotification',
+    timeStamp,
+    recovery: recoveryView(r),
+    ...(grace ? { replyUrl: `${apiUrl.replace(/\/$/, '')}/v1/recoveries/${r.recoveryId}` } : {}),
+    allowedAnswers: grace ? ['PROCEED', 'DECLINE'] : [],
+  };
+  const attributes = { eventType: RECOVERY_EVENT_TYPE, state: r.state, host: r.host, tenantId: r.tenantId };
+  return [
+    { audience: { kind: 'tenant', tenantId: r.tenantId }, notification, attributes },
+    { audience: { kind: 'admin' }, notification, attributes },
+  ];
+}

@@ -1,0 +1,196 @@
+import { rmSync, writeFileSync } from 'node:fs';
+import { alarmNotification } from '../../lib/alarms/alarm';
+import { awsClients } from '../../lib/aws/clients';
+import { config } from '../../lib/config';
+import { FENCING_DETAIL_PREFIX } from '../../lib/fencing/fencing';
+import type { RecoveryNotification } from '../../lib/recovery/recovery-notifications';
+import { FaultInjector } from '../../lib/southbound/fault-injector';
+import type { Server } from '../../lib/vim/nova';
+import { callApi } from '../../infra/local/local-cloud';
+import { BMC_CREDENTIALS_FILE } from '../../infra/local/local-env';
+import { SnsHttpSubscriber, type ReceivedMessage } from '../../infra/local/sns-http-subscriber';
+import { startIpmiSim, type IpmiSim } from '../support/ipmi-sim';
+import { HOSTS, localCloud } from '../support/openstack';
+import { eventually } from '../support/world';
+
+const { dead, spare } = HOSTS.recovery;
+const ZONE = 'nfvi-recovery';
+const OBSERVERS = ['recovery-observer-1', 'recovery-observer-2'];
+/** A host no BMC is configured for: its death cannot be fenced. */
+const UNFENCEABLE = 'recovery-rack-host';
+
+const recoveryNotifications = (messages: ReceivedMessage[]) =>
+  messages
+    .map((m) => m.message as unknown as RecoveryNotification)
+    .filter((n) => n.notificationType === 'RecoveryNotification');
+
+/**
+ * Fencing and tenant recovery end to end, through the local stack: a host confirmed dead by its
+ * peers is powered off through a real IPMI BMC (OpenIPMI's ipmi_sim), its alarm says so, and a
+ * tenant whose policy is evacuate gets its instances back ACTIVE on another real (fake-driver)
+ * Nova host after its grace period, while a notify-only tenant's instances stay where they are.
+ */
+describe('Fencing and tenant recovery with a real BMC and a real Keystone + Nova', () => {
+  const cloud = localCloud();
+  const nova = cloud.nova();
+  const tenantA = cloud.projectId('tenant-a');
+  const tenantB = cloud.projectId('tenant-b');
+  let bmc: IpmiSim;
+  let aggregateId: string;
+  let subscriber: SnsHttpSubscriber;
+  let injector: FaultInjector;
+  let evacuating: Server[];
+  let staying: Server[];
+
+  const votes = (host: string, reachable: boolean) => injector.peerVotes(host, OBSERVERS, reachable);
+  const adminAlarms = (host: string, faultType: string) =>
+    subscriber
+      .from('admin')
+      .filter((m) => m.message.notificationType === 'AlarmNotification')
+      .map((m) => alarmNotification.parse(m.message).alarm)
+      .filter((a) => a.managedObjectId === host && a.faultType === faultType);
+
+  beforeAll(async () => {
+    // A run that failed half way may have left the host dead.
+    if ((await cloud.computeService(dead)).forcedDown) await cloud.returnHost(dead);
+    bmc = await startIpmiSim();
+    writeFileSync(
+      BMC_CREDENTIALS_FILE,
+      JSON.stringify({
+        hosts: {
+          [dead]: {
+            kind: 'ipmi',
+            address: '127.0.0.1',
+            port: bmc.port,
+            username: bmc.username,
+            password: bmc.password,
+          },
+        },
+      }),
+      { mode: 0o600 },
+    );
+    // One availability zone for the dead host and its spare, so the scheduler evacuates onto the spare.
+    aggregateId = await nova.createAggregate(`${ZONE}-${Date.now().toString(36)}`, [dead, spare], ZONE);
+    evacuating = await cloud.boot('tenant-a', dead, ['recover-a1', 'recover-a2'], { availabilityZone: ZONE });
+    staying = await cloud.boot('tenant-b', dead, ['recover-b1'], { availabilityZone: ZONE });
+    const answer = await callApi('POST', '/v1/inventory/sync', await cloud.adminToken());
+    expect(answer.status).toBe(200);
+    const policy = await callApi('PUT', '/v1/recovery-policy', await cloud.memberToken('tenant-a'), {
+      policy: 'evacuate',
+      graceS: 3,
+    });
+    expect(policy).toMatchObject({ status: 200, body: { policy: 'evacuate', graceS: 3, source: 'tenant' } });
+
+    subscriber = await SnsHttpSubscriber.start(awsClients().sns);
+    for (const [name, id] of [
+      ['tenant-a', tenantA],
+      ['tenant-b', tenantB],
+    ] as const) {
+      const topic = await callApi('GET', `/v1/tenants/${id}/topic`, await cloud.memberToken(name));
+      await subscriber.subscribe(String(topic.body.topicArn), id);
+    }
+    await subscriber.subscribe(config().adminTopicArn, 'admin');
+    injector = new FaultInjector(awsClients().eventBridge, config().eventBusName);
+    await injector.put(votes(dead, false));
+    await eventually(
+      async () => recoveryNotifications(subscriber.from(tenantA)).some((n) => n.recovery.state === 'DONE'),
+      "tenant-a's recovery DONE",
+      90_000,
+    );
+  }, 240_000);
+
+  afterAll(async () => {
+    try {
+      await injector?.put([...votes(dead, true), ...votes(UNFENCEABLE, true)]);
+      await callApi('PUT', '/v1/recovery-policy', await cloud.memberToken('tenant-a'), { policy: 'notify-only' });
+      await cloud.deleteAll([...(evacuating ?? []), ...(staying ?? [])]);
+      await cloud.returnHost(dead);
+      if (aggregateId) await nova.deleteAggregate(aggregateId);
+    } finally {
+      rmSync(BMC_CREDENTIALS_FILE, { force: true });
+      await subscriber?.close();
+      await bmc?.stop();
+    }
+  }, 180_000);
+
+  it('powers the dead host off through its BMC once its peers confirmed it down', () => {
+    expect(bmc.chassisPower()).toBe('off');
+  });
+
+  it('tells the administrator the host is not fenced, then updates the alarm once it is', async () => {
+    await eventually(async () => adminAlarms(dead, 'compute.host.down').length >= 2, 'the raised and updated alarm');
+    const [raised, updated] = adminAlarms(dead, 'compute.host.down');
+    const fencingLine = (details: string[]) => details.find((line) => line.startsWith(FENCING_DETAIL_PREFIX));
+    expect(fencingLine(raised!.faultDetails)).toMatch(/NOT_FENCED/);
+    expect(fencingLine(updated!.faultDetails)).toMatch(/^fencing: FENCED .*ipmi/);
+    expect(updated!.id).toBe(raised!.id);
+  });
+
+  it("tells each tenant of the host that its instances' host is fenced, about its own instances only", () => {
+    for (const [tenant, servers] of [
+      [tenantA, evacuating],
+      [tenantB, staying],
+    ] as const) {
+      const alarms = subscriber
+        .from(tenant)
+        .filter((m) => m.message.notificationType === 'AlarmNotification')
+        .map((m) => alarmNotification.parse(m.message).alarm);
+      const fenced = alarms.filter((a) => a.faultDetails.some((line) => line.startsWith('fencing: FENCED')));
+      expect(new Set(fenced.map((a) => a.managedObjectId))).toEqual(new Set(servers.map((s) => s.id)));
+      expect(alarms.every((a) => a.tenantId === tenant)).toBe(true);
+    }
+  });
+
+  it("brings the evacuate-policy tenant's instances back ACTIVE on another host", async () => {
+    for (const server of evacuating) {
+      const now = await nova.getServer(server.id);
+      expect(now).toMatchObject({ status: 'ACTIVE', host: spare });
+    }
+  });
+
+  it('tells that tenant each step: the grace period with where to answer, the wait for fencing or the recovery, and DONE', () => {
+    const states = recoveryNotifications(subscriber.from(tenantA)).map((n) => n.recovery.state);
+    expect(states[0]).toBe('GRACE');
+    expect(states).toContain('RECOVERING');
+    expect(states.at(-1)).toBe('DONE');
+    const [grace] = recoveryNotifications(subscriber.from(tenantA));
+    expect(grace!.replyUrl).toMatch(/\/v1\/recoveries\//);
+    expect(grace!.recovery.instances.map((i) => i.instanceId).sort()).toEqual(evacuating.map((s) => s.id).sort());
+  });
+
+  it("leaves the notify-only tenant's instance where it is, and tells it of no recovery", async () => {
+    const now = await nova.getServer(staying[0]!.id);
+    expect(now.host).toBe(dead);
+    expect(recoveryNotifications(subscriber.from(tenantB))).toEqual([]);
+  });
+
+  it('shows the recovery in the fault API to its tenant only', async () => {
+    const own = await callApi('GET', '/v1/recoveries', await cloud.memberToken('tenant-a'));
+    const recovery = (own.body as unknown as { recoveryId: string; state: string; host: string }[]).find(
+      (r) => r.host === dead,
+    );
+    expect(recovery).toMatchObject({ state: 'DONE' });
+    const other = await callApi('GET', `/v1/recoveries/${recovery!.recoveryId}`, await cloud.memberToken('tenant-b'));
+    expect(other.status).toBe(404);
+    const named = await callApi('GET', `/v1/recoveries?tenantId=${tenantA}`, await cloud.memberToken('tenant-b'));
+    expect(named.status).toBe(403);
+    const late = await callApi('PUT', `/v1/recoveries/${recovery!.recoveryId}`, await cloud.memberToken('tenant-a'), {
+      answer: 'DECLINE',
+    });
+    expect(late.status).toBe(409);
+  });
+
+  it('raises an administrator alarm, and no tenant alarm, when a dead host cannot be fenced', async () => {
+    await injector.put(votes(UNFENCEABLE, false));
+    await eventually(
+      async () => adminAlarms(UNFENCEABLE, 'compute.host.fencing.failed').length === 1,
+      'the fencing-failed alarm',
+    );
+    const [alarm] = adminAlarms(UNFENCEABLE, 'compute.host.fencing.failed');
+    expect(alarm!.faultDetails.join(' ')).toMatch(/no BMC credentials/);
+    for (const tenant of [tenantA, tenantB]) {
+      const about = subscriber.from(tenant).filter((m) => JSON.stringify(m.message).includes(UNFENCEABLE));
+      expect(about).toEqual([]);
+    }
+  });
+});
