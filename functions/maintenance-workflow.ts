@@ -1,12 +1,11 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { awsClients } from '../lib/aws/clients';
 import { config } from '../lib/config';
 import { maintenanceWorkflow } from '../lib/maintenance/maintenance-deps';
 import { workflowTrigger } from '../lib/maintenance/workflow/workflow-events';
 import { logger } from '../lib/observability';
-import { DynamoDbQuarantine } from '../lib/quarantine/dynamodb-quarantine';
+import { quarantineEvent } from '../lib/quarantine/quarantine-event';
 import { vimCredentialsMiddleware, type VimContext } from '../lib/vim/credentials-middleware';
 
 /**
@@ -19,16 +18,7 @@ export const handler = middy<unknown, unknown, Error, VimContext>()
   .use(vimCredentialsMiddleware(config().vim))
   .handler(async (event, context: Context & VimContext) => {
     const trigger = workflowTrigger(event);
-    if (trigger.kind === 'invalid') {
-      await new DynamoDbQuarantine(awsClients().dynamo, config().quarantineTable).put({
-        source: 'maintenance-workflow',
-        reason: trigger.reason,
-        payload: event,
-        receivedAt: new Date().toISOString(),
-      });
-      logger.warn('event quarantined', { reason: trigger.reason });
-      return { outcome: 'quarantined', reason: trigger.reason };
-    }
+    if (trigger.kind === 'invalid') return quarantineEvent('maintenance-workflow', trigger.reason, event);
     const workflow = maintenanceWorkflow(context.vimCredentials);
     if (trigger.event) {
       const decision = await workflow.apply(trigger.sessionId, trigger.event);

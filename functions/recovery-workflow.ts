@@ -1,10 +1,9 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { awsClients } from '../lib/aws/clients';
 import { config } from '../lib/config';
 import { logger } from '../lib/observability';
-import { DynamoDbQuarantine } from '../lib/quarantine/dynamodb-quarantine';
+import { quarantineEvent } from '../lib/quarantine/quarantine-event';
 import { recoveryWorkflow } from '../lib/recovery/recovery-deps';
 import { recoveryTrigger } from '../lib/recovery/recovery-triggers';
 import { vimCredentialsMiddleware, type VimContext } from '../lib/vim/credentials-middleware';
@@ -19,27 +18,10 @@ export const handler = middy<unknown, unknown, Error, VimContext>()
   .use(vimCredentialsMiddleware(config().vim))
   .handler(async (event, context: Context & VimContext) => {
     const trigger = recoveryTrigger(event);
-    if (trigger.kind === 'invalid') {
-      await new DynamoDbQuarantine(awsClients().dynamo, config().quarantineTable).put({
-        source: 'recovery-workflow',
-        reason: trigger.reason,
-        payload: event,
-        receivedAt: new Date().toISOString(),
-      });
-      logger.warn('event quarantined', { reason: trigger.reason });
-      return { outcome: 'quarantined', reason: trigger.reason };
-    }
+    if (trigger.kind === 'invalid') return quarantineEvent('recovery-workflow', trigger.reason, event);
     if (config().vim.kind === 'none') return { outcome: 'no-vim' };
     const workflow = recoveryWorkflow(context.vimCredentials);
-    const keys =
-      trigger.kind === 'host-death'
-        ? await workflow.onHostDeath(trigger.fault)
-        : trigger.kind === 'host-back'
-          ? await workflow.onHostBack(trigger.fault)
-          : trigger.kind === 'host-fenced'
-            ? await workflow.onHostChanged(trigger.host)
-            : [trigger.key];
-    if (trigger.kind === 'answered') await workflow.advance(trigger.key);
+    const keys = await workflow.onTrigger(trigger);
     const budgetMs = Math.min(config().recovery.followS * 1000, context.getRemainingTimeInMillis() - 10_000);
     await workflow.follow(keys, Date.now() + Math.max(0, budgetMs));
     logger.info('recovery', { trigger: trigger.kind, recoveries: keys.length });

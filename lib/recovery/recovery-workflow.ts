@@ -4,6 +4,7 @@ import type { Recovery } from './recovery';
 import { recoveriesFor, stepRecovery, withFailures, type RecoverySettings, type ServerNow } from './recovery-decisions';
 import { recoveryPublications } from './recovery-notifications';
 import type { PolicyDefaults } from './recovery-policy';
+import type { RecoveryTrigger } from './recovery-triggers';
 import {
   ConcurrentRecoveryError,
   type DeadHostFacts,
@@ -44,6 +45,21 @@ const keyOf = (r: Recovery): RecoveryKey => ({ tenantId: r.tenantId, recoveryId:
  */
 export class RecoveryWorkflow {
   constructor(private readonly deps: RecoveryWorkflowDeps) {}
+
+  /** Steps what the event concerns; returns the recoveries to follow. */
+  async onTrigger(trigger: Exclude<RecoveryTrigger, { kind: 'invalid' }>): Promise<RecoveryKey[]> {
+    switch (trigger.kind) {
+      case 'host-death':
+        return this.onHostDeath(trigger.fault);
+      case 'host-back':
+        return this.onHostBack(trigger.fault);
+      case 'host-fenced':
+        return this.onHostChanged(trigger.host);
+      case 'answered':
+        await this.advance(trigger.key);
+        return [trigger.key];
+    }
+  }
 
   /** A host-down confirmed by the peers' quorum: start a recovery for each tenant whose policy asks for one. */
   async onHostDeath(fault: FaultConfirmed): Promise<RecoveryKey[]> {
