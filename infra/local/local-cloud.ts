@@ -3,7 +3,6 @@ import { KeystoneSession } from '../../lib/vim/keystone';
 import { NovaClient, type Server } from '../../lib/vim/nova';
 import { localApiUrl } from '../../lib/local/local-endpoints';
 import { adminCredentials, type OpenStackEnv } from '../../lib/local/local-openstack';
-import { VimError } from '../../lib/vim/vim-error';
 import { openstackScript } from './openstack';
 
 const BOOT_CONCURRENCY = 4;
@@ -73,21 +72,12 @@ export class LocalCloud {
 
   /**
    * Brings a host back after its instances were evacuated, as a repaired host comes back: its
-   * nova-compute starts again (which completes the evacuations' migration records; Nova refuses
-   * to un-force a host before), then its service is no longer forced down.
+   * nova-compute starts again, which completes the evacuations' migration records (Nova refuses
+   * to un-force a host before), and the script un-forces and enables it as soon as Nova lets it.
    */
-  async returnHost(host: string, timeoutMs = 60_000): Promise<void> {
+  async returnHost(host: string): Promise<void> {
     await openstackScript('stop-service', host);
     await openstackScript('start-service', host);
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      try {
-        return await this.nova().forceDown(host, false);
-      } catch (error) {
-        if (!(error instanceof VimError && error.status === 400) || Date.now() > deadline) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 500));
-      }
-    }
   }
 
   /** Deletes the servers a few at a time, for the same reason as `boot`. */

@@ -7,14 +7,15 @@ import { VimError } from './vim-error';
 const CONCURRENCY = 10;
 
 /**
- * Nova's answer to an action on one instance, as the recovery sees it: 409 (the instance is
- * already being rebuilt or rebooted: a repeated action) is no failure; 400 while the source
- * compute service is still "in use" waits for the force-down; other refusals fail the instance.
+ * Nova's answer to an action on one instance, as the recovery sees it: a 409 naming a task state
+ * (the instance is already being rebuilt or rebooted: a repeated action) is no failure; another
+ * 409 (e.g. the host's service unavailable yet) and a 400 while the source compute service is
+ * still "in use" wait for the next look; other refusals fail the instance.
  */
 function failureOf(instanceId: string, error: unknown): ActionFailure | undefined {
   if (error instanceof VimError) {
-    if (error.status === 409) return undefined;
-    const waiting = error.status === 400 && /still in use/i.test(error.vimMessage);
+    if (error.status === 409 && /task_state/.test(error.vimMessage)) return undefined;
+    const waiting = error.status === 409 || (error.status === 400 && /still in use/i.test(error.vimMessage));
     return { instanceId, message: error.vimMessage, transient: error.transient || waiting };
   }
   return { instanceId, message: error instanceof Error ? error.message : String(error), transient: true };

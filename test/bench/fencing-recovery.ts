@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { alarmNotification } from '../../lib/alarms/alarm';
+import { config } from '../../lib/config';
 import type { FaultInjector } from '../../lib/southbound/fault-injector';
 import type { RecoveryNotification } from '../../lib/recovery/recovery-notifications';
 import { callApi, type LocalCloud } from '../../infra/local/local-cloud';
@@ -14,6 +15,9 @@ export const FENCING_RUNS = Number(process.env.NFVI_BENCH_FENCING_RUNS ?? 3);
 const HOSTS = ['fake-host-2', 'fake-host-3'] as const;
 const ZONE = 'nfvi-bench-recovery';
 const OBSERVERS = ['bench-observer-1', 'bench-observer-2'];
+/** This section's own subscriptions (the subscriber's other sections use other names). */
+const TENANT = 'fencing-tenant-a';
+const ADMIN = 'fencing-admin';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -51,6 +55,9 @@ export async function fencingRecovery(
   const aggregateId = await nova.createAggregate(`${ZONE}-${Date.now().toString(36)}`, [...HOSTS], ZONE);
   const tenantA = cloud.projectId('tenant-a');
   const tenantToken = await cloud.memberToken('tenant-a');
+  const topic = await callApi('GET', `/v1/tenants/${tenantA}/topic`, tenantToken);
+  await subscriber.subscribe(String(topic.body.topicArn), TENANT);
+  await subscriber.subscribe(config().adminTopicArn, ADMIN);
   const servers = await cloud.boot(
     'tenant-a',
     HOSTS[0],
@@ -69,8 +76,8 @@ export async function fencingRecovery(
       const spare = HOSTS[(i + 1) % 2] as string;
       const bmc = bmcs[i % 2] as IpmiSim;
       await promisify(execFile)('ipmitool', [...bmc.ipmitoolArgs, 'chassis', 'power', 'on']);
-      const seen = subscriber.from('admin').length;
-      const done = subscriber.from(tenantA).length;
+      const seen = subscriber.from(ADMIN).length;
+      const done = subscriber.from(TENANT).length;
       await injector.put(votes(dead, false));
       let evacuatedAt: number | undefined;
       for (const deadline = Date.now() + 120_000; evacuatedAt === undefined; await sleep(100)) {
@@ -84,13 +91,13 @@ export async function fencingRecovery(
       for (const deadline = Date.now() + 60_000; doneAt === undefined; await sleep(50)) {
         if (Date.now() > deadline) throw new Error('no DONE recovery notification within 60 s');
         const notified = subscriber
-          .from(tenantA)
+          .from(TENANT)
           .slice(done)
           .find((m) => (m.message as unknown as RecoveryNotification).recovery?.state === 'DONE');
         doneAt = notified?.receivedAt;
       }
       const alarms = subscriber
-        .from('admin')
+        .from(ADMIN)
         .slice(seen)
         .filter((m) => m.message.notificationType === 'AlarmNotification')
         .map((m) => alarmNotification.parse(m.message).alarm)

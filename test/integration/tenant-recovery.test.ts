@@ -4,6 +4,7 @@ import { awsClients } from '../../lib/aws/clients';
 import { config } from '../../lib/config';
 import { FENCING_DETAIL_PREFIX } from '../../lib/fencing/fencing';
 import type { RecoveryNotification } from '../../lib/recovery/recovery-notifications';
+import { RECOVERY_METADATA_KEY } from '../../lib/recovery/recovery-policy';
 import { FaultInjector } from '../../lib/southbound/fault-injector';
 import type { Server } from '../../lib/vim/nova';
 import { callApi } from '../../infra/local/local-cloud';
@@ -41,6 +42,7 @@ describe('Fencing and tenant recovery with a real BMC and a real Keystone + Nova
   let injector: FaultInjector;
   let evacuating: Server[];
   let staying: Server[];
+  let restarting: Server[];
 
   const votes = (host: string, reachable: boolean) => injector.peerVotes(host, OBSERVERS, reachable);
   const adminAlarms = (host: string, faultType: string) =>
@@ -73,6 +75,11 @@ describe('Fencing and tenant recovery with a real BMC and a real Keystone + Nova
     aggregateId = await nova.createAggregate(`${ZONE}-${Date.now().toString(36)}`, [dead, spare], ZONE);
     evacuating = await cloud.boot('tenant-a', dead, ['recover-a1', 'recover-a2'], { availabilityZone: ZONE });
     staying = await cloud.boot('tenant-b', dead, ['recover-b1'], { availabilityZone: ZONE });
+    // tenant-b is notify-only; this one instance of it asks, through its metadata, to be restarted.
+    restarting = await cloud.boot('tenant-b', dead, ['recover-b2'], {
+      availabilityZone: ZONE,
+      metadata: { [RECOVERY_METADATA_KEY]: 'restart' },
+    });
     const answer = await callApi('POST', '/v1/inventory/sync', await cloud.adminToken());
     expect(answer.status).toBe(200);
     const policy = await callApi('PUT', '/v1/recovery-policy', await cloud.memberToken('tenant-a'), {
@@ -80,6 +87,10 @@ describe('Fencing and tenant recovery with a real BMC and a real Keystone + Nova
       graceS: 3,
     });
     expect(policy).toMatchObject({ status: 200, body: { policy: 'evacuate', graceS: 3, source: 'tenant' } });
+    await callApi('PUT', '/v1/recovery-policy', await cloud.memberToken('tenant-b'), {
+      policy: 'notify-only',
+      graceS: 3,
+    });
 
     subscriber = await SnsHttpSubscriber.start(awsClients().sns);
     for (const [name, id] of [
@@ -102,9 +113,10 @@ describe('Fencing and tenant recovery with a real BMC and a real Keystone + Nova
   afterAll(async () => {
     try {
       await injector?.put([...votes(dead, true), ...votes(UNFENCEABLE, true)]);
-      await callApi('PUT', '/v1/recovery-policy', await cloud.memberToken('tenant-a'), { policy: 'notify-only' });
-      await cloud.deleteAll([...(evacuating ?? []), ...(staying ?? [])]);
-      await cloud.returnHost(dead);
+      for (const name of ['tenant-a', 'tenant-b'])
+        await callApi('PUT', '/v1/recovery-policy', await cloud.memberToken(name), { policy: 'notify-only' });
+      await cloud.deleteAll([...(evacuating ?? []), ...(staying ?? []), ...(restarting ?? [])]);
+      if ((await cloud.computeService(dead)).forcedDown) await cloud.returnHost(dead);
       if (aggregateId) await nova.deleteAggregate(aggregateId);
     } finally {
       rmSync(BMC_CREDENTIALS_FILE, { force: true });
@@ -129,7 +141,7 @@ describe('Fencing and tenant recovery with a real BMC and a real Keystone + Nova
   it("tells each tenant of the host that its instances' host is fenced, about its own instances only", () => {
     for (const [tenant, servers] of [
       [tenantA, evacuating],
-      [tenantB, staying],
+      [tenantB, [...staying, ...restarting]],
     ] as const) {
       const alarms = subscriber
         .from(tenant)
@@ -158,10 +170,11 @@ describe('Fencing and tenant recovery with a real BMC and a real Keystone + Nova
     expect(grace!.recovery.instances.map((i) => i.instanceId).sort()).toEqual(evacuating.map((s) => s.id).sort());
   });
 
-  it("leaves the notify-only tenant's instance where it is, and tells it of no recovery", async () => {
+  it("leaves the notify-only tenant's instance where it is, in no recovery", async () => {
     const now = await nova.getServer(staying[0]!.id);
     expect(now.host).toBe(dead);
-    expect(recoveryNotifications(subscriber.from(tenantB))).toEqual([]);
+    const recovered = recoveryNotifications(subscriber.from(tenantB)).flatMap((n) => n.recovery.instances);
+    expect(recovered.map((i) => i.instanceId)).not.toContain(staying[0]!.id);
   });
 
   it('shows the recovery in the fault API to its tenant only', async () => {
@@ -193,4 +206,22 @@ describe('Fencing and tenant recovery with a real BMC and a real Keystone + Nova
       expect(about).toEqual([]);
     }
   });
+
+  it('restarts the instance whose metadata asks for it on its own host, once the host is back', async () => {
+    const tenantBStates = () => recoveryNotifications(subscriber.from(tenantB)).map((n) => n.recovery);
+    await eventually(
+      async () => tenantBStates().some((r) => r.state === 'WAITING_FOR_HOST'),
+      "tenant-b's recovery waiting for the host",
+    );
+    expect(tenantBStates()[0]?.instances).toEqual([
+      expect.objectContaining({ instanceId: restarting[0]!.id, policy: 'restart', policySource: 'instance' }),
+    ]);
+
+    // The host is repaired: it boots (its nova-compute starts) and its peers reach it again.
+    await cloud.returnHost(dead);
+    await injector.put(votes(dead, true));
+
+    await eventually(async () => tenantBStates().some((r) => r.state === 'DONE'), "tenant-b's recovery DONE", 60_000);
+    expect(await nova.getServer(restarting[0]!.id)).toMatchObject({ status: 'ACTIVE', host: dead });
+  }, 90_000);
 });

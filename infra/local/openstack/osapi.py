@@ -249,9 +249,11 @@ def poll_services(cloud, wanted, normalised):
                 "un-forcing and enabling it")
             try:
                 cloud.nova("PUT", f"/os-services/{svc['id']}", {"forced_down": False, "status": "enabled"})
+                normalised.add((binary, host))
             except HttpError as err:
-                log(f"WARNING: could not reset {host}: {err}")
-            normalised.add((binary, host))
+                # E.g. a host whose instances were evacuated: Nova un-forces it only once its
+                # restarted compute has completed the evacuations' migration records. Try again.
+                log(f"{host}: not reset yet, trying again: {err}")
             pending.append(f"{binary}@{host}: reset")
             continue
         seen = parse_time(svc.get("updated_at")) or 0
