@@ -6,7 +6,7 @@ import { faultSignalOf } from '../faults/fault-signal';
 import type { HostInventory } from '../inventory/inventory';
 import { parseCollectorEvent } from '../southbound/collector-events';
 import { notFencedDetail } from '../fencing/fencing';
-import { fencingSignalsOf, parseFencingEvent } from './fencing-signals';
+import { fencingFailureCleared, fencingSignalsOf, parseFencingEvent } from './fencing-signals';
 import { quorumOf, quorumSignal, type PeerVote, type QuorumSettings } from './peer-quorum';
 import {
   ConcurrentUpdateError,
@@ -81,7 +81,13 @@ export async function correlateEvent(
   if (signal.kind === 'vote') {
     const stored = await deps.peerVotes.put(signal.vote);
     if (stored !== 'stored') return { outcome: 'vote-ignored', reason: stored };
-    return applySignal(async () => quorumSignalOf(signal.vote, deps), deps, invocation);
+    const outcome = await applySignal(async () => quorumSignalOf(signal.vote, deps), deps, invocation);
+    // A host back from the dead needs no fencing any more: a failed fencing's alarm ends with the death.
+    if (outcome.outcome === 'CLEARED' && deps.settings.fencing) {
+      const back = fencingFailureCleared(signal.vote.host, deps.clock().toISOString(), 'the host is reachable again');
+      await applySignal(async () => back, deps, invocation);
+    }
+    return outcome;
   }
   return applySignal(async () => signal, deps, invocation);
 }

@@ -41,10 +41,8 @@ const fencerObservation = (host: string, at: string) => ({
  * fencing-failed alarm an earlier attempt raised; HostFencingFailed raises that alarm.
  */
 export function fencingSignalsOf(event: FencingEvent): [ActionableSignal, ...ActionableSignal[]] {
-  const fault = catalogueEntry('compute.host.fencing.failed');
   if (event.detailType === 'HostFenced') {
     const d = event.detail;
-    const observation = fencerObservation(d.host, d.fencedAt);
     return [
       {
         kind: 'fenced',
@@ -52,18 +50,9 @@ export function fencingSignalsOf(event: FencingEvent): [ActionableSignal, ...Act
         faultKey: PEERS_FAULT_KEY,
         hostAlarmId: d.hostAlarmId,
         detail: fencedDetail(d),
-        observation,
+        observation: fencerObservation(d.host, d.fencedAt),
       },
-      {
-        kind: 'condition',
-        host: d.host,
-        faultKey: FENCING_FAULT_KEY,
-        active: false,
-        fault,
-        faultDetails: [`fenced through ${d.method} at ${d.fencedAt}`],
-        observation,
-        adminOnly: true,
-      },
+      fencingFailureCleared(d.host, d.fencedAt, `fenced through ${d.method} at ${d.fencedAt}`),
     ];
   }
   const d = event.detail;
@@ -73,7 +62,7 @@ export function fencingSignalsOf(event: FencingEvent): [ActionableSignal, ...Act
       host: d.host,
       faultKey: FENCING_FAULT_KEY,
       active: true,
-      fault,
+      fault: catalogueEntry('compute.host.fencing.failed'),
       faultDetails: [
         d.reason,
         `${d.attempts} power-off attempts; recovery of the host's instances that needs fencing waits`,
@@ -82,4 +71,18 @@ export function fencingSignalsOf(event: FencingEvent): [ActionableSignal, ...Act
       adminOnly: true,
     },
   ];
+}
+
+/** Clears a host's fencing-failed alarm: it was fenced after all, or it is back (the death is over). */
+export function fencingFailureCleared(host: string, at: string, why: string): ActionableSignal {
+  return {
+    kind: 'condition',
+    host,
+    faultKey: FENCING_FAULT_KEY,
+    active: false,
+    fault: catalogueEntry('compute.host.fencing.failed'),
+    faultDetails: [why],
+    observation: fencerObservation(host, at),
+    adminOnly: true,
+  };
 }

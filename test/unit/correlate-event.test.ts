@@ -692,6 +692,32 @@ describe("Use case: tell in a dead host's alarms whether it is fenced", () => {
     expect(c.recordOf(PEERS_FAULT_KEY)?.lastTransition).toBe('UPDATED');
   });
 
+  it('clears the fencing-failed alarm, for the administrator only, once the host is reachable again', async () => {
+    // Prepare
+    const c = correlator();
+    const hostAlarmId = await afterHostDown(c);
+    await c.correlate(fencingFailedEvent(hostAlarmId));
+    c.clock.now = new Date(Date.parse(secondsAfterEpoch(60)));
+    const before = c.notifier.published.length;
+
+    // Act
+    await c.correlate(reachable('compute-2'));
+    await c.correlate(reachable('compute-3'));
+
+    // Assess
+    expect(c.recordOf(PEERS_FAULT_KEY)?.status).toBe('CLEARED');
+    expect(c.recordOf(FENCING_FAULT_KEY)).toMatchObject({ status: 'CLEARED', lastTransition: 'CLEARED' });
+    const fencingClears = c.notifier.published
+      .slice(before)
+      .filter((d) => d.notification.notificationType === 'AlarmClearedNotification')
+      .filter(
+        (d) =>
+          d.notification.notificationType === 'AlarmClearedNotification' &&
+          d.notification.alarmId === c.recordOf(FENCING_FAULT_KEY)?.hostAlarm?.id,
+      );
+    expect(audiences(fencingClears)).toEqual(['admin']);
+  });
+
   it('quarantines a malformed fencing event with the reason, and publishes nothing', async () => {
     // Prepare
     const c = correlator();
