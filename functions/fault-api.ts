@@ -11,8 +11,8 @@ import { refusalsLogged } from '../lib/http/refusals-logged';
 /**
  * The tenant fault API: GET /v1/alarms (FaultQuery), GET/PATCH /v1/alarms/{alarmId}
  * (read, acknowledge), POST/GET /v1/subscriptions and GET/DELETE /v1/subscriptions/{id},
- * GET /v1/recoveries, GET/PUT /v1/recoveries/{recoveryId} (read, answer) and GET/PUT
- * /v1/recovery-policy.
+ * GET /v1/recoveries, GET/PUT /v1/recoveries/{recoveryId} (read, answer), GET/PUT
+ * /v1/recovery-policy, and for administrators PUT /v1/hosts/{host}/fencing (confirm a manual fencing).
  * Every route is scoped to the caller's project by the Keystone authorizer's context.
  */
 export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
@@ -20,7 +20,7 @@ export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
   .use(refusalsLogged())
   .handler(async (event) => {
     const caller = callerOf(event.requestContext.authorizer);
-    const { alarms, subscriptions, recoveries } = faultApi();
+    const { alarms, subscriptions, recoveries, fencing } = faultApi();
     const alarmId = event.pathParameters?.alarmId;
     const subscriptionId = event.pathParameters?.id;
     const recoveryId = event.pathParameters?.recoveryId;
@@ -53,6 +53,8 @@ export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
           return recoveries.getPolicy(caller, params);
         case 'PUT recovery-policy':
           return recoveries.putPolicy(caller, jsonBody(event), params);
+        case 'PUT hosts':
+          return fencing.confirm(caller, event.pathParameters?.host as string, jsonBody(event));
         default:
           throw new HttpError(405, `${event.httpMethod} ${event.resource} is not a fault API route`);
       }

@@ -5,11 +5,14 @@ import type { FaultConfirmed } from '../faults/fault-events';
 /** The fencer's events on the bus, for the correlator (alarm updates) and the recovery workflow. */
 export const FENCING_SOURCE = 'nfvi.fencing';
 
+/** How a host was fenced: through its BMC, or confirmed by an administrator who powered it off. */
+export const fencingMethod = z.enum(['ipmi', 'redfish', 'manual']);
+
 export const hostFenced = z.object({
   host: z.string().min(1),
   /** The host-down alarm the fencing answers: one death, one fencing. */
   hostAlarmId: z.string().min(1),
-  method: z.enum(['ipmi', 'redfish']),
+  method: fencingMethod,
   powerState: z.literal('off'),
   fencedAt: z.string(),
   /** When the host's death was confirmed (the FaultConfirmed), for the time to fence. */
@@ -35,7 +38,7 @@ export const fenceRecord = z.object({
   host: z.string(),
   hostAlarmId: z.string(),
   state: z.enum(['FENCING', 'FENCED', 'FAILED']),
-  method: z.enum(['ipmi', 'redfish']).optional(),
+  method: fencingMethod.optional(),
   attempts: z.number().int().nonnegative(),
   startedAt: z.string(),
   fencedAt: z.string().optional(),
@@ -95,4 +98,6 @@ export const notFencedDetail = (): string =>
   `${FENCING_DETAIL_PREFIX}NOT_FENCED (the host's power is not known to be off)`;
 
 export const fencedDetail = (fenced: HostFenced): string =>
-  `${FENCING_DETAIL_PREFIX}FENCED (powered off through its BMC by ${fenced.method} at ${fenced.fencedAt}; power state read back: off)`;
+  fenced.method === 'manual'
+    ? `${FENCING_DETAIL_PREFIX}FENCED (powered off, as an administrator confirmed at ${fenced.fencedAt})`
+    : `${FENCING_DETAIL_PREFIX}FENCED (powered off through its BMC by ${fenced.method} at ${fenced.fencedAt}; power state read back: off)`;

@@ -208,7 +208,7 @@ describe('The deployable template (serverless package --stage prod)', () => {
 
   it('puts the API routes behind the Keystone authorizer', () => {
     const methods = ofType('AWS::ApiGateway::Method');
-    expect(methods.length).toBe(30);
+    expect(methods.length).toBe(31);
     const byAuthorizer = new Map<string, number>();
     for (const m of methods) {
       expect(m.Properties.AuthorizationType).toBe('CUSTOM');
@@ -217,7 +217,7 @@ describe('The deployable template (serverless package --stage prod)', () => {
     }
     // Only Alertmanager's webhook takes Basic auth (an application credential).
     expect(Object.fromEntries(byAuthorizer)).toEqual({
-      KeystoneAuthorizerApiGatewayAuthorizer: 29,
+      KeystoneAuthorizerApiGatewayAuthorizer: 30,
       KeystoneBasicAuthorizerApiGatewayAuthorizer: 1,
     });
     expect(

@@ -207,6 +207,30 @@ describe('Fencing and tenant recovery with a real BMC and a real Keystone + Nova
     }
   });
 
+  it("takes an administrator's word that the host is off: the alarm says FENCED and the fencing-failed alarm clears", async () => {
+    const path = `/v1/hosts/${UNFENCEABLE}/fencing`;
+    expect((await callApi('PUT', path, await cloud.memberToken('tenant-a'), { state: 'FENCED' })).status).toBe(403);
+
+    const confirmed = await callApi('PUT', path, await cloud.adminToken(), { state: 'FENCED' });
+
+    expect(confirmed).toMatchObject({ status: 200, body: { state: 'FENCED', method: 'manual' } });
+    await eventually(
+      async () =>
+        adminAlarms(UNFENCEABLE, 'compute.host.down').some((a) =>
+          a.faultDetails.some((line) => line.startsWith('fencing: FENCED (powered off, as an administrator confirmed')),
+        ),
+      'the host-down alarm updated to FENCED',
+    );
+    const [failed] = adminAlarms(UNFENCEABLE, 'compute.host.fencing.failed');
+    await eventually(
+      async () =>
+        subscriber
+          .from('admin')
+          .some((m) => m.message.notificationType === 'AlarmClearedNotification' && m.message.alarmId === failed!.id),
+      'the fencing-failed alarm cleared',
+    );
+  });
+
   it('restarts the instance whose metadata asks for it on its own host, once the host is back', async () => {
     const tenantBStates = () => recoveryNotifications(subscriber.from(tenantB)).map((n) => n.recovery);
     await eventually(
