@@ -19,6 +19,9 @@ import { createAdminTopic, inventoryPath, loadInventoryFile } from './bootstrap'
 import { FaultInjector } from '../../lib/southbound/fault-injector';
 import { canRunLab, runCollectorDemo } from './collector-demo';
 import { runMaintenanceDemo } from './maintenance-demo';
+import { canRunBmc, runFencingDemo } from './fencing-demo';
+import { FENCING_DETAIL_PREFIX } from '../../lib/fencing/fencing';
+import type { RecoveryNotification } from '../../lib/recovery/recovery-notifications';
 import { callApi, LocalCloud } from './local-cloud';
 import type { NetnsLab } from './netns-lab';
 import { useLocalEnvironment } from './local-env';
@@ -152,10 +155,16 @@ async function openStackScenario(cloud: LocalCloud): Promise<Scenario> {
 
 function describeDelivery(m: ReceivedMessage, sentAt: number): string {
   const n = m.message;
-  const alarm = n.alarm as Record<string, unknown> | undefined;
-  const what = alarm
-    ? `${n.notificationType} ${alarm.perceivedSeverity} ${alarm.faultType} on ${alarm.managedObjectId}`
-    : `${n.notificationType} alarm ${n.alarmId}`;
+  const alarm = n.alarm as
+    | { perceivedSeverity: string; faultType: string; managedObjectId: string; faultDetails: string[] }
+    | undefined;
+  const recovery = n.recovery as RecoveryNotification['recovery'] | undefined;
+  const fencing = alarm?.faultDetails.find((line) => line.startsWith(FENCING_DETAIL_PREFIX));
+  const what = recovery
+    ? `${n.notificationType} ${recovery.state} on ${recovery.host}: ${recovery.instances.map((i) => `${i.name} ${i.policy} ${i.state}${i.host && i.host !== recovery.host ? ` on ${i.host}` : ''}`).join(', ')}`
+    : alarm
+      ? `${n.notificationType} ${alarm.perceivedSeverity} ${alarm.faultType} on ${alarm.managedObjectId}${fencing ? ` (${fencing.split(' (')[0]})` : ''}`
+      : `${n.notificationType} alarm ${n.alarmId}`;
   return `  [${m.subscription}] +${m.receivedAt - sentAt} ms  ${what}`;
 }
 
@@ -297,6 +306,25 @@ async function main(): Promise<void> {
     });
   }
 
+  if (cloud && (await canRunBmc())) {
+    say();
+    say(`A host dies (peer quorum), is fenced through its BMC, and tenant ${tenant}'s instances are evacuated ...`);
+    await runFencingDemo({
+      cloud,
+      host,
+      tenant,
+      consumer,
+      subscription: `tenant ${tenant}`,
+      lab,
+      onInject: () => {
+        sentAt = Date.now();
+      },
+      say,
+    });
+  } else if (cloud) {
+    say('\nFencing and recovery demo skipped: it needs ipmi_sim and ipmitool (Debian packages openipmi, ipmitool).');
+  }
+
   const p = stack.ports;
   const running = stack;
   say(`
@@ -305,7 +333,7 @@ The stack is running. Endpoints (stage "local", region us-east-1, any AWS creden
   SNS                      http://127.0.0.1:${p.sns}   admin ${cfg.adminTopicArn}
   DynamoDB Local           http://127.0.0.1:${p.dynamodb}
   Lambda (invoke)          http://127.0.0.1:${p.lambda}
-  HTTP API (X-Auth-Token)  http://127.0.0.1:${p.http}/v1/alarms, /v1/subscriptions, /v1/tenants/{tenantId}/topic, POST /v1/inventory/sync, /v1/maintenance${cloud ? `\n  Keystone                 ${cloud.env.authUrl} (admin / secret)` : ''}
+  HTTP API (X-Auth-Token)  http://127.0.0.1:${p.http}/v1/alarms, /v1/subscriptions, /v1/recoveries, /v1/recovery-policy, /v1/tenants/{tenantId}/topic, POST /v1/inventory/sync, /v1/maintenance${cloud ? `\n  Keystone                 ${cloud.env.authUrl} (admin / secret)` : ''}
 Try: npm run cli -- --local alarms --all    npm run cli -- --local hosts    npm run bench   (in another terminal; they use this stack)
 Ctrl-C stops everything this command started.`);
 

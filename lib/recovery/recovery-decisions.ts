@@ -64,8 +64,8 @@ export function recoveriesFor(
   });
 }
 
-/** A server as Nova shows it now; null when it no longer exists. */
-export type ServerNow = { status: string; host: string | null } | null;
+/** A server as Nova shows it now (and its last failure, if Nova recorded one); null when it no longer exists. */
+export type ServerNow = { status: string; host: string | null; fault?: { message: string; at?: string } } | null;
 
 export interface RecoveryFacts {
   now: Date;
@@ -208,13 +208,18 @@ function judge(
     return;
   }
   const started = Date.parse(i.startedAt ?? now);
-  if (facts.now.getTime() - started < settings.actionTimeoutS * 1000) return;
-  const late = `${server.status} on host ${server.host} ${settings.actionTimeoutS} s after ${i.policy} attempt ${i.attempts}`;
+  // Nova recorded this attempt's failure (e.g. the rebuild failed on the chosen host): no need to wait it out.
+  const failedAt = server.status === 'ERROR' && server.fault?.at ? Date.parse(server.fault.at) : NaN;
+  const failed = failedAt >= Math.floor(started / 1000) * 1000;
+  if (!failed && facts.now.getTime() - started < settings.actionTimeoutS * 1000) return;
+  const why = failed
+    ? `${i.policy} attempt ${i.attempts} failed: ${server.fault?.message}`
+    : `${server.status} on host ${server.host} ${settings.actionTimeoutS} s after ${i.policy} attempt ${i.attempts}`;
   if (i.attempts >= settings.maxAttempts) {
-    Object.assign(i, { state: 'FAILED', note: late, doneAt: now });
+    Object.assign(i, { state: 'FAILED', note: why, doneAt: now });
     return;
   }
-  Object.assign(i, { attempts: i.attempts + 1, startedAt: now, note: `${late}: tried again` });
+  Object.assign(i, { attempts: i.attempts + 1, startedAt: now, note: `${why}: tried again` });
   effects.push({ kind: i.policy, instanceIds: [i.instanceId] });
 }
 

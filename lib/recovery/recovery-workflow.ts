@@ -30,10 +30,11 @@ export interface RecoveryWorkflowDeps {
 
 const MAX_CONFLICTS = 5;
 
-const evacuatedAtLast = (before: Recovery, after: Recovery) =>
-  before.wakeAt !== undefined &&
-  after.wakeAt === undefined &&
-  after.instances.some((i) => i.policy === 'evacuate' && i.state === 'RECOVERED');
+/** Whether this step saw instances evacuated that the previous one had not. */
+const newlyEvacuated = (before: Recovery, after: Recovery) =>
+  after.instances.some(
+    (i, n) => i.policy === 'evacuate' && i.state === 'RECOVERED' && before.instances[n]?.state !== 'RECOVERED',
+  );
 const keyOf = (r: Recovery): RecoveryKey => ({ tenantId: r.tenantId, recoveryId: r.recoveryId });
 
 /**
@@ -140,7 +141,8 @@ export class RecoveryWorkflow {
         throw error;
       }
       if (step.changed) await this.tell(next);
-      if (evacuatedAtLast(current, next)) await this.deps.inventory.refresh();
+      // At once, not when the recovery ends: a later fault of the dead host must not reach them any more.
+      if (newlyEvacuated(current, next)) await this.deps.inventory.refresh();
       const failures = (
         await Promise.all(
           step.effects.map((effect) =>

@@ -40,7 +40,7 @@ export class NovaRecovery implements RecoveryVim {
   async server(id: string): Promise<ServerNow> {
     try {
       const server = await this.nova.getServer(id);
-      return { status: server.status, host: server.host };
+      return { status: server.status, host: server.host, ...(server.fault ? { fault: server.fault } : {}) };
     } catch (error) {
       if (error instanceof VimError && error.status === 404) return null;
       throw error;

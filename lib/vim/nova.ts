@@ -31,6 +31,8 @@ const serverSchema = z.object({
   'OS-EXT-SRV-ATTR:host': z.string().nullish(),
   updated: z.string().optional(),
   metadata: z.record(z.string(), z.string()).optional(),
+  /** Nova's record of the last failure of an instance in ERROR (admins see its message). */
+  fault: z.object({ message: z.string(), created: z.string().optional() }).optional(),
 });
 
 const hypervisorSchema = z.object({
@@ -61,6 +63,8 @@ export interface Server {
   host: string | null;
   /** The server's metadata (key/value pairs its owner sets, e.g. a recovery policy). */
   metadata: Record<string, string>;
+  /** Why it is in ERROR, when Nova recorded a failure: its message and when it happened. */
+  fault?: { message: string; at?: string };
 }
 
 export interface Hypervisor {
@@ -100,6 +104,7 @@ const toServer = (s: z.infer<typeof serverSchema>): Server => ({
   tenantId: s.tenant_id,
   host: s['OS-EXT-SRV-ATTR:host'] ?? null,
   metadata: s.metadata ?? {},
+  ...(s.fault ? { fault: { message: s.fault.message, ...(s.fault.created ? { at: s.fault.created } : {}) } } : {}),
 });
 
 /**

@@ -481,6 +481,53 @@ describe('Decision: the next step of a recovery', () => {
     });
   });
 
+  describe('an attempt Nova recorded as failed', () => {
+    const failedAt = (seconds: number, host = HOST): ServerNow => ({
+      status: 'ERROR',
+      host,
+      fault: { message: 'Instance instance-00000438 already exists.', at: secondsAfterEpoch(seconds) },
+    });
+
+    it('tries again at once, naming the failure, without waiting out the timeout', () => {
+      // Prepare: evacuation started at 32 s
+      const r = evacuating();
+
+      // Act: Nova recorded the rebuild's failure at 33 s
+      const step = judged(r, 35, failedAt(33));
+
+      // Assess
+      expect(step.effects).toEqual([{ kind: 'evacuate', instanceIds: ['vm-a1', 'vm-a2'] }]);
+      expect(step.recovery.instances[0]).toMatchObject({
+        state: 'RECOVERING',
+        attempts: 2,
+        startedAt: secondsAfterEpoch(35),
+        note: 'evacuate attempt 1 failed: Instance instance-00000438 already exists.: tried again',
+      });
+    });
+
+    it('fails the instance with the failure once the last attempt failed', () => {
+      const second = judged(evacuating(), 35, failedAt(33)).recovery;
+      const third = judged(second, 40, failedAt(38)).recovery;
+
+      const last = judged(third, 45, failedAt(43));
+
+      expect(last.effects).toEqual([]);
+      expect(last.recovery.instances[0]).toMatchObject({
+        state: 'FAILED',
+        attempts: 3,
+        note: 'evacuate attempt 3 failed: Instance instance-00000438 already exists.',
+      });
+    });
+
+    it('takes no failure recorded before the attempt for this attempt', () => {
+      // The instance's fault from the host's death, before the evacuation started at 32 s
+      const step = judged(evacuating(), 40, failedAt(10));
+
+      expect(step.effects).toEqual([]);
+      expect(statesOf(step.recovery)).toEqual(['RECOVERING', 'RECOVERING']);
+    });
+  });
+
   describe('the actions Nova did not accept', () => {
     it('puts an instance whose action Nova could not take now back to WAITING, and looks again at the next poll', () => {
       // Prepare
