@@ -12,6 +12,7 @@ import {
   type TenantNotification,
 } from '../../lib/consumer-kit';
 import { TENANT_EVENT_TYPE } from '../../lib/maintenance/session/schemas';
+import { recoveryPublications } from '../../lib/recovery/recovery-notifications';
 import type { SignableSnsMessage, SnsSigningIdentity } from '../../infra/local/sns-signing';
 import { notificationBody, signedSnsBody, startTestSns, type TestSns } from '../support/signed-sns';
 import { localSnsCertificateAgent } from '../../lib/local/local-sns-certificate';
@@ -218,6 +219,59 @@ describe('Consumer kit: SnsConsumer.receive()', () => {
         notification: scheduled,
         sns: expect.objectContaining({ attributes: scheduledAttributes }),
       }),
+    ]);
+  });
+
+  it('hands over a RecoveryNotification typed as recovery, and one that breaks its schema as unrecognised', async () => {
+    // Prepare
+    const vnfm = vnfManager();
+    const recovery = recoveryPublications(
+      {
+        recoveryId: 'recovery-1',
+        tenantId: 'tenant-a',
+        host: 'compute-1',
+        hostAlarmId: 'alarm-1',
+        createdAt: '2026-11-25T10:00:00.000Z',
+        graceUntil: '2026-11-25T10:00:30.000Z',
+        state: 'GRACE',
+        instances: [
+          {
+            instanceId: 'vm-1',
+            name: 'mme',
+            policy: 'evacuate',
+            policySource: 'tenant',
+            state: 'WAITING',
+            attempts: 0,
+            host: 'compute-1',
+          },
+        ],
+        history: [],
+        wakeAt: '2026-11-25T10:00:30.000Z',
+        version: 1,
+      },
+      'http://127.0.0.1:3000',
+      '2026-11-25T10:00:00.000Z',
+    )[0]!;
+
+    // Act
+    await vnfm.deliver(notification(recovery.notification as Record<string, unknown>, recovery.attributes));
+    await vnfm.deliver(
+      notification(
+        { ...(recovery.notification as Record<string, unknown>), id: 'n-2', allowedAnswers: ['LATER'] },
+        recovery.attributes,
+      ),
+    );
+
+    // Assess
+    expect(vnfm.handed).toEqual([
+      expect.objectContaining({
+        kind: 'recovery',
+        notification: expect.objectContaining({
+          replyUrl: 'http://127.0.0.1:3000/v1/recoveries/recovery-1',
+          recovery: expect.objectContaining({ state: 'GRACE', tenantId: 'tenant-a' }),
+        }),
+      }),
+      expect.objectContaining({ kind: 'unrecognised', reason: expect.stringContaining('allowedAnswers') }),
     ]);
   });
 

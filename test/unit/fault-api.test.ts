@@ -477,7 +477,7 @@ describe('Schema: subscriptionRequest (POST /v1/subscriptions)', () => {
     const result = subscriptionRequest.safeParse({
       callbackUri: CALLBACK,
       filter: {
-        eventTypes: ['EQUIPMENT_ALARM', 'maintenance.scheduled'],
+        eventTypes: ['EQUIPMENT_ALARM', 'maintenance.scheduled', 'recovery'],
         perceivedSeverities: ['CRITICAL', 'MAJOR'],
         notificationTypes: ['AlarmNotification'],
       },
