@@ -118,9 +118,9 @@ export class SnsConsumer {
   }
 
   private async handOver(notification: ReceivedNotification): Promise<Receipt> {
-    // Fault notifications keep their id when republished; other messages only have SNS's.
+    // Fault and recovery notifications keep their id when sent again; other messages only have SNS's.
     const id =
-      notification.kind === 'alarm' || notification.kind === 'alarm-cleared'
+      notification.kind === 'alarm' || notification.kind === 'alarm-cleared' || notification.kind === 'recovery'
         ? notification.notification.id
         : notification.sns.messageId;
     if (this.recent.seenBefore(id)) return { outcome: 'duplicate', id, sns: notification.sns };

@@ -222,7 +222,7 @@ describe('Consumer kit: SnsConsumer.receive()', () => {
     ]);
   });
 
-  it('hands over a RecoveryNotification typed as recovery, and one that breaks its schema as unrecognised', async () => {
+  it('hands over a RecoveryNotification typed as recovery (a copy sent again once), and one breaking its schema as unrecognised', async () => {
     // Prepare
     const vnfm = vnfManager();
     const recovery = recoveryPublications(
@@ -254,6 +254,7 @@ describe('Consumer kit: SnsConsumer.receive()', () => {
     )[0]!;
 
     // Act
+    await vnfm.deliver(notification(recovery.notification as Record<string, unknown>, recovery.attributes));
     await vnfm.deliver(notification(recovery.notification as Record<string, unknown>, recovery.attributes));
     await vnfm.deliver(
       notification(
