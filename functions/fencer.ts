@@ -7,7 +7,7 @@ import { config } from '../lib/config';
 import { fenceHost } from '../lib/fencing/fence-host';
 import { fencerDeps } from '../lib/fencing/fencer';
 import { logger, metrics } from '../lib/observability';
-import { secretMiddleware } from '../lib/vim/credentials-middleware';
+import { secretMiddleware } from '../lib/secrets/secret-middleware';
 
 type FencerContext = Context & { bmcCredentials?: unknown };
 

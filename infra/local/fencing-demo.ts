@@ -1,14 +1,12 @@
 import { execFile } from 'node:child_process';
-import { rmSync, writeFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { awsClients } from '../../lib/aws/clients';
 import { config } from '../../lib/config';
 import { TERMINAL_STATES } from '../../lib/recovery/recovery';
 import type { RecoveryNotification } from '../../lib/recovery/recovery-notifications';
 import { FaultInjector } from '../../lib/southbound/fault-injector';
-import { startIpmiSim, type IpmiSim } from '../../test/support/ipmi-sim';
+import { localBmcs, startIpmiSim, type IpmiSim } from '../../test/support/ipmi-sim';
 import { callApi, type LocalCloud } from './local-cloud';
-import { BMC_CREDENTIALS_FILE } from './local-env';
 import { MGMT_IF, type NetnsLab } from './netns-lab';
 import type { SnsHttpSubscriber } from './sns-http-subscriber';
 
@@ -71,21 +69,7 @@ export async function runFencingDemo(demo: FencingDemo): Promise<void> {
   };
   try {
     bmc = await startIpmiSim();
-    writeFileSync(
-      BMC_CREDENTIALS_FILE,
-      JSON.stringify({
-        hosts: {
-          [host]: {
-            kind: 'ipmi',
-            address: '127.0.0.1',
-            port: bmc.port,
-            username: bmc.username,
-            password: bmc.password,
-          },
-        },
-      }),
-      { mode: 0o600 },
-    );
+    localBmcs.use({ [host]: bmc });
     await callApi('PUT', '/v1/recovery-policy', tenantToken, { policy: 'evacuate', graceS: 3 });
     say(
       `  ${host}'s BMC: ipmi_sim on udp 127.0.0.1:${bmc.port}; tenant ${demo.tenant}: PUT /v1/recovery-policy {policy: evacuate, graceS: 3}`,
@@ -113,7 +97,7 @@ export async function runFencingDemo(demo: FencingDemo): Promise<void> {
     if ((await cloud.computeService(host)).forcedDown) await cloud.returnHost(host);
     await sleep(2000);
     await callApi('PUT', '/v1/recovery-policy', tenantToken, { policy: 'notify-only' }).catch(() => undefined);
-    rmSync(BMC_CREDENTIALS_FILE, { force: true });
+    localBmcs.forget();
     await bmc?.stop();
   }
 }

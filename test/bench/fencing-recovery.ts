@@ -1,14 +1,12 @@
 import { execFile } from 'node:child_process';
-import { rmSync, writeFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { alarmNotification } from '../../lib/alarms/alarm';
 import { config } from '../../lib/config';
 import type { FaultInjector } from '../../lib/southbound/fault-injector';
 import type { RecoveryNotification } from '../../lib/recovery/recovery-notifications';
 import { callApi, type LocalCloud } from '../../infra/local/local-cloud';
-import { BMC_CREDENTIALS_FILE } from '../../infra/local/local-env';
 import type { SnsHttpSubscriber } from '../../infra/local/sns-http-subscriber';
-import { startIpmiSim, type IpmiSim } from '../support/ipmi-sim';
+import { localBmcs, startIpmiSim, type IpmiSim } from '../support/ipmi-sim';
 
 export const FENCING_INSTANCES = 20;
 export const FENCING_RUNS = Number(process.env.NFVI_BENCH_FENCING_RUNS ?? 3);
@@ -42,16 +40,7 @@ export async function fencingRecovery(
 ): Promise<{ instances: number; runs: FencingSample[] }> {
   const nova = cloud.nova();
   const bmcs: IpmiSim[] = [await startIpmiSim(), await startIpmiSim()];
-  const entries = Object.fromEntries(
-    HOSTS.map((host, i) => {
-      const bmc = bmcs[i] as IpmiSim;
-      return [
-        host,
-        { kind: 'ipmi', address: '127.0.0.1', port: bmc.port, username: bmc.username, password: bmc.password },
-      ];
-    }),
-  );
-  writeFileSync(BMC_CREDENTIALS_FILE, JSON.stringify({ hosts: entries }), { mode: 0o600 });
+  localBmcs.use(Object.fromEntries(HOSTS.map((host, i) => [host, bmcs[i] as IpmiSim])));
   const aggregateId = await nova.createAggregate(`${ZONE}-${Date.now().toString(36)}`, [...HOSTS], ZONE);
   const tenantA = cloud.projectId('tenant-a');
   const tenantToken = await cloud.memberToken('tenant-a');
@@ -121,7 +110,7 @@ export async function fencingRecovery(
     await cloud.deleteAll(servers);
     await Promise.all(HOSTS.map((host) => cloud.returnHost(host)));
     await nova.deleteAggregate(aggregateId);
-    rmSync(BMC_CREDENTIALS_FILE, { force: true });
+    localBmcs.forget();
     await Promise.all(bmcs.map((bmc) => bmc.stop()));
   }
   return { instances: FENCING_INSTANCES, runs };

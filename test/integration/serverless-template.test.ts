@@ -117,13 +117,19 @@ describe('The deployable template (serverless package --stage prod)', () => {
   });
 
   it("fences on FaultConfirmed, tells the correlator the fencer's outcome, and recovers on deaths, fencings, returns and answers", () => {
-    expect(patternsOf('Fencer')).toEqual([{ source: ['nfvi.correlator'], 'detail-type': ['FaultConfirmed'] }]);
+    expect(patternsOf('Fencer')).toEqual([
+      { source: ['nfvi.correlator'], 'detail-type': ['FaultConfirmed'], detail: { faultKey: ['peers'] } },
+    ]);
     expect(patternsOf('Correlator')).toContainEqual({
       source: ['nfvi.fencing'],
       'detail-type': ['HostFenced', 'HostFencingFailed'],
     });
     expect(patternsOf('RecoveryWorkflow')).toEqual([
-      { source: ['nfvi.correlator'], 'detail-type': ['FaultConfirmed', 'FaultCleared'] },
+      {
+        source: ['nfvi.correlator'],
+        'detail-type': ['FaultConfirmed', 'FaultCleared'],
+        detail: { faultKey: ['peers'] },
+      },
       { source: ['nfvi.fencing'], 'detail-type': ['HostFenced'] },
       { source: ['nfvi.recovery'], 'detail-type': ['RecoveryAnswered'] },
     ]);

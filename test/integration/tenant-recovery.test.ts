@@ -1,4 +1,3 @@
-import { rmSync, writeFileSync } from 'node:fs';
 import { alarmNotification } from '../../lib/alarms/alarm';
 import { awsClients } from '../../lib/aws/clients';
 import { config } from '../../lib/config';
@@ -8,9 +7,8 @@ import { RECOVERY_METADATA_KEY } from '../../lib/recovery/recovery-policy';
 import { FaultInjector } from '../../lib/southbound/fault-injector';
 import type { Server } from '../../lib/vim/nova';
 import { callApi } from '../../infra/local/local-cloud';
-import { BMC_CREDENTIALS_FILE } from '../../infra/local/local-env';
 import { SnsHttpSubscriber, type ReceivedMessage } from '../../infra/local/sns-http-subscriber';
-import { startIpmiSim, type IpmiSim } from '../support/ipmi-sim';
+import { localBmcs, startIpmiSim, type IpmiSim } from '../support/ipmi-sim';
 import { HOSTS, localCloud } from '../support/openstack';
 import { eventually } from '../support/world';
 
@@ -56,21 +54,7 @@ describe('Fencing and tenant recovery with a real BMC and a real Keystone + Nova
     // A run that failed half way may have left the host dead.
     if ((await cloud.computeService(dead)).forcedDown) await cloud.returnHost(dead);
     bmc = await startIpmiSim();
-    writeFileSync(
-      BMC_CREDENTIALS_FILE,
-      JSON.stringify({
-        hosts: {
-          [dead]: {
-            kind: 'ipmi',
-            address: '127.0.0.1',
-            port: bmc.port,
-            username: bmc.username,
-            password: bmc.password,
-          },
-        },
-      }),
-      { mode: 0o600 },
-    );
+    localBmcs.use({ [dead]: bmc });
     // One availability zone for the dead host and its spare, so the scheduler evacuates onto the spare.
     aggregateId = await nova.createAggregate(`${ZONE}-${Date.now().toString(36)}`, [dead, spare], ZONE);
     evacuating = await cloud.boot('tenant-a', dead, ['recover-a1', 'recover-a2'], { availabilityZone: ZONE });
@@ -119,7 +103,7 @@ describe('Fencing and tenant recovery with a real BMC and a real Keystone + Nova
       if ((await cloud.computeService(dead)).forcedDown) await cloud.returnHost(dead);
       if (aggregateId) await nova.deleteAggregate(aggregateId);
     } finally {
-      rmSync(BMC_CREDENTIALS_FILE, { force: true });
+      localBmcs.forget();
       await subscriber?.close();
       await bmc?.stop();
     }

@@ -3,6 +3,7 @@ import { createSocket } from 'node:dgram';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { BMC_CREDENTIALS_FILE } from '../../infra/local/local-env';
 
 /**
  * A real IPMI BMC on this machine: OpenIPMI's ipmi_sim (Debian package openipmi) serving IPMI
@@ -197,3 +198,22 @@ export async function addSelEvent(sim: IpmiSim, record: string): Promise<void> {
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/**
+ * Gives the local stack's fencer these simulated BMCs, by host (the file it reads at each
+ * invocation); `forget` takes them back.
+ */
+export const localBmcs = {
+  use(bmcs: Record<string, IpmiSim>): void {
+    const hosts = Object.fromEntries(
+      Object.entries(bmcs).map(([host, sim]) => [
+        host,
+        { kind: 'ipmi', address: '127.0.0.1', port: sim.port, username: sim.username, password: sim.password },
+      ]),
+    );
+    writeFileSync(BMC_CREDENTIALS_FILE, JSON.stringify({ hosts }), { mode: 0o600 });
+  },
+  forget(): void {
+    rmSync(BMC_CREDENTIALS_FILE, { force: true });
+  },
+};
