@@ -3,11 +3,11 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { correlateEvent } from '../lib/correlation/correlate-event';
-import { correlatorDeps } from '../lib/correlation/correlator';
-import { logger, metrics } from '../lib/observability';
+import { correlateEvent } from '../lib/inspector/correlate-event';
+import { logger, metrics } from '../lib/platform/observability';
+import { correlatorDeps } from '../lib/wiring/correlator';
 
-/** Inspector: EventBridge rule on source nfvi.collector -> alarms, notifications, fault events. */
+/** Inspector: EventBridge rule on source nfvi.collector (and the fencer's events) -> alarms, notifications, fault events. */
 export const handler = middy()
   .use(injectLambdaContext(logger))
   .use(logMetrics(metrics))

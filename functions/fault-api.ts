@@ -1,12 +1,13 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { callerOf, HttpError } from '../lib/auth/caller';
-import { faultApi } from '../lib/fault-api/fault-api-deps';
-import { responseOf } from '../lib/http/api-outcome';
-import { jsonBody } from '../lib/http/json-body';
-import { logger } from '../lib/observability';
-import { refusalsLogged } from '../lib/http/refusals-logged';
+import { callerOf } from '../lib/platform/auth/caller';
+import { HttpError } from '../lib/platform/http/http-error';
+import { jsonBody } from '../lib/platform/http/json-body';
+import { responseOf } from '../lib/platform/http/responses';
+import { apiErrors } from '../lib/platform/middleware/api-errors';
+import { logger } from '../lib/platform/observability';
+import { faultApi } from '../lib/wiring/fault-api';
 
 /**
  * The tenant fault API: GET /v1/alarms (FaultQuery), GET/PATCH /v1/alarms/{alarmId}
@@ -17,7 +18,7 @@ import { refusalsLogged } from '../lib/http/refusals-logged';
  */
 export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
   .use(injectLambdaContext(logger))
-  .use(refusalsLogged())
+  .use(apiErrors())
   .handler(async (event) => {
     const caller = callerOf(event.requestContext.authorizer);
     const { alarms, subscriptions, recoveries, fencing } = faultApi();

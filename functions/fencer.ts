@@ -3,11 +3,11 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { config } from '../lib/config';
 import { fenceHost } from '../lib/fencing/fence-host';
-import { fencerDeps } from '../lib/fencing/fencer';
-import { logger, metrics } from '../lib/observability';
-import { secretMiddleware } from '../lib/secrets/secret-middleware';
+import { config } from '../lib/platform/config';
+import { secretMiddleware } from '../lib/platform/middleware/secret';
+import { logger, metrics } from '../lib/platform/observability';
+import { fencerDeps } from '../lib/wiring/fencer';
 
 type FencerContext = Context & { bmcCredentials?: unknown };
 
@@ -15,6 +15,7 @@ type FencerContext = Context & { bmcCredentials?: unknown };
 export const handler = middy<{ detail: unknown }, unknown, Error, FencerContext>()
   .use(injectLambdaContext(logger))
   .use(logMetrics(metrics))
+  .use({ before: () => (config().fencing.enabled ? undefined : { outcome: 'fencing-disabled' }) })
   .use(
     secretMiddleware<FencerContext>('bmcCredentials', {
       parameter: config().fencing.credentialsParameter,
@@ -23,7 +24,6 @@ export const handler = middy<{ detail: unknown }, unknown, Error, FencerContext>
     }),
   )
   .handler(async (event, context) => {
-    if (!config().fencing.enabled) return { outcome: 'fencing-disabled' };
     const result = await fenceHost(event, fencerDeps(context.bmcCredentials));
     const outcome = result.outcome === 'skipped' ? `skipped.${result.reason}` : result.outcome;
     metrics.addMetric(`fencing.${outcome}`, MetricUnit.Count, 1);

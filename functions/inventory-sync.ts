@@ -1,38 +1,38 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
-import httpErrorHandler from '@middy/http-error-handler';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { callerOf, requireAdmin } from '../lib/auth/caller';
-import { awsClients } from '../lib/aws/clients';
-import { config } from '../lib/config';
-import { syncInventory } from '../lib/inventory/sync-inventory';
-import { logger, metrics } from '../lib/observability';
-import { DynamoDbInventory } from '../lib/store/dynamodb-inventory';
-import { TenantTopics } from '../lib/tenants/tenant-topics';
-import { vimCredentialsMiddleware, type VimContext } from '../lib/vim/credentials-middleware';
-import { NovaInventorySource } from '../lib/vim/nova-inventory-source';
-import { vimConnection } from '../lib/vim/vim-connection';
+import { callerOf, requireAdmin } from '../lib/platform/auth/caller';
+import { config } from '../lib/platform/config';
+import { responseOf } from '../lib/platform/http/responses';
+import { apiErrors } from '../lib/platform/middleware/api-errors';
+import { vimCredentialsMiddleware, type VimContext } from '../lib/platform/middleware/vim-credentials';
+import { NO_VIM, vimRequired } from '../lib/platform/middleware/vim-required';
+import { logger, metrics } from '../lib/platform/observability';
+import { inventorySync } from '../lib/wiring/inventory-sync';
 
 type Trigger = Partial<APIGatewayProxyEvent>;
+
+const onDemand = (event: Trigger) => event.httpMethod !== undefined;
+
+// Without a VIM the inventory comes from a file (npm run inventory:load).
+const NO_VIM_INVENTORY = {
+  kind: 'conflict',
+  message: 'no VIM is configured (NFVI_VIM=none): the inventory is loaded from a file',
+} as const;
 
 /** Inventory sync from Nova: on a schedule, and on demand (POST /v1/inventory/sync, administrators only). */
 export const handler = middy<Trigger, unknown, Error, VimContext>()
   .use(injectLambdaContext(logger))
   .use(logMetrics(metrics))
-  .use(httpErrorHandler({ logger: (e) => logger.warn('request refused', { error: e }) }))
+  .use(apiErrors())
+  .use({
+    before: ({ event }) => (onDemand(event) ? requireAdmin(callerOf(event.requestContext?.authorizer)) : undefined),
+  })
+  .use(vimRequired<Trigger>(config().vim, (event) => (onDemand(event) ? responseOf(NO_VIM_INVENTORY) : NO_VIM())))
   .use(vimCredentialsMiddleware(config().vim))
   .handler(async (event, context) => {
-    const onDemand = event.httpMethod !== undefined;
-    if (onDemand) requireAdmin(callerOf(event.requestContext?.authorizer));
-    const cfg = config();
-    const { dynamo, sns } = awsClients();
-    const synced = await syncInventory(
-      new NovaInventorySource(vimConnection(context.vimCredentials, cfg.vim).nova),
-      new DynamoDbInventory(dynamo, cfg.inventoryTable),
-      new TenantTopics(dynamo, sns, cfg.tenantsTable, cfg.topicPrefix),
-      new Date(),
-    );
+    const synced = await inventorySync(context.vimCredentials)();
     const summary = {
       hosts: synced.hosts,
       instances: synced.instances,
@@ -40,5 +40,5 @@ export const handler = middy<Trigger, unknown, Error, VimContext>()
       unplaced: synced.unplaced,
     };
     logger.info('inventory synced', summary);
-    return onDemand ? { statusCode: 200, body: JSON.stringify(summary) } : summary;
+    return onDemand(event) ? { statusCode: 200, body: JSON.stringify(summary) } : summary;
   });

@@ -1,13 +1,11 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
-import { KeystoneAuthorizer, UnauthorizedError } from '../lib/auth/keystone-authorizer';
-import { config } from '../lib/config';
-import { logger } from '../lib/observability';
-import { vimCredentialsMiddleware, type VimContext } from '../lib/vim/credentials-middleware';
-import { vimConnection } from '../lib/vim/vim-connection';
-
-let authorizer: KeystoneAuthorizer | undefined;
+import { UnauthorizedError } from '../lib/platform/auth/keystone-authorizer';
+import { config } from '../lib/platform/config';
+import { vimCredentialsMiddleware, type VimContext } from '../lib/platform/middleware/vim-credentials';
+import { logger } from '../lib/platform/observability';
+import { keystoneAuthorizer } from '../lib/wiring/keystone-authorizer';
 
 const header = (event: APIGatewayRequestAuthorizerEvent, name: string) =>
   Object.entries(event.headers ?? {}).find(([key]) => key.toLowerCase() === name.toLowerCase())?.[1] ?? undefined;
@@ -24,7 +22,7 @@ export const handler = middy<APIGatewayRequestAuthorizerEvent, APIGatewayAuthori
   .use(injectLambdaContext(logger))
   .use(vimCredentialsMiddleware(config().vim))
   .handler(async (event, context) => {
-    authorizer ??= new KeystoneAuthorizer(vimConnection(context.vimCredentials, config().vim).keystone);
+    const authorizer = keystoneAuthorizer(context.vimCredentials);
     try {
       const token = header(event, 'X-Auth-Token');
       // Routes for senders with static credentials take an application credential as Basic auth.

@@ -1,14 +1,15 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { callerOf, HttpError } from '../lib/auth/caller';
-import { config } from '../lib/config';
-import { maintenanceApi } from '../lib/maintenance/maintenance-deps';
-import { responseOf } from '../lib/http/api-outcome';
-import { jsonBody } from '../lib/http/json-body';
-import { logger } from '../lib/observability';
-import { vimCredentialsMiddleware, type VimContext } from '../lib/vim/credentials-middleware';
-import { refusalsLogged } from '../lib/http/refusals-logged';
+import { callerOf } from '../lib/platform/auth/caller';
+import { config } from '../lib/platform/config';
+import { HttpError } from '../lib/platform/http/http-error';
+import { jsonBody } from '../lib/platform/http/json-body';
+import { responseOf } from '../lib/platform/http/responses';
+import { apiErrors } from '../lib/platform/middleware/api-errors';
+import { vimCredentialsMiddleware, type VimContext } from '../lib/platform/middleware/vim-credentials';
+import { logger } from '../lib/platform/observability';
+import { maintenanceApi } from '../lib/wiring/maintenance';
 
 /**
  * Fenix's maintenance routes: POST/GET /v1/maintenance, GET/DELETE /v1/maintenance/{session_id}
@@ -16,7 +17,7 @@ import { refusalsLogged } from '../lib/http/refusals-logged';
  */
 export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, VimContext>()
   .use(injectLambdaContext(logger))
-  .use(refusalsLogged())
+  .use(apiErrors())
   .use(vimCredentialsMiddleware(config().vim))
   .handler(async (event, context) => {
     const caller = callerOf(event.requestContext.authorizer);

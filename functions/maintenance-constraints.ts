@@ -1,19 +1,15 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { callerOf } from '../lib/auth/caller';
-import { awsClients } from '../lib/aws/clients';
-import { config } from '../lib/config';
 import type { ConstraintKind } from '../lib/maintenance/constraints/constraints';
-import { ManageConstraints } from '../lib/maintenance/constraints/manage-constraints';
-import { responseOf } from '../lib/http/api-outcome';
-import { jsonBody } from '../lib/http/json-body';
-import { logger } from '../lib/observability';
-import { DynamoDbConstraints } from '../lib/store/dynamodb-constraints';
-import { vimCredentialsMiddleware, type VimContext } from '../lib/vim/credentials-middleware';
-import { NovaInstanceDirectory } from '../lib/vim/nova-instance-directory';
-import { vimConnection } from '../lib/vim/vim-connection';
-import { refusalsLogged } from '../lib/http/refusals-logged';
+import { callerOf } from '../lib/platform/auth/caller';
+import { config } from '../lib/platform/config';
+import { jsonBody } from '../lib/platform/http/json-body';
+import { responseOf } from '../lib/platform/http/responses';
+import { apiErrors } from '../lib/platform/middleware/api-errors';
+import { vimCredentialsMiddleware, type VimContext } from '../lib/platform/middleware/vim-credentials';
+import { logger } from '../lib/platform/observability';
+import { maintenanceConstraints } from '../lib/wiring/maintenance';
 
 const kindOf = (resource: string): ConstraintKind =>
   resource.startsWith('/v1/instance_group/') ? 'instance_group' : 'instance';
@@ -24,17 +20,13 @@ const kindOf = (resource: string): ConstraintKind =>
  */
 export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, VimContext>()
   .use(injectLambdaContext(logger))
-  .use(refusalsLogged())
+  .use(apiErrors())
   .use(vimCredentialsMiddleware(config().vim))
   .handler(async (event, context) => {
     const caller = callerOf(event.requestContext.authorizer);
     const kind = kindOf(event.resource);
     const id = event.pathParameters?.id ?? '';
-    const cfg = config();
-    const constraints = new ManageConstraints(
-      new DynamoDbConstraints(awsClients().dynamo, cfg.constraintsTable),
-      new NovaInstanceDirectory(vimConnection(context.vimCredentials, cfg.vim).nova),
-    );
+    const constraints = maintenanceConstraints(context.vimCredentials);
     const outcome =
       event.httpMethod === 'GET'
         ? await constraints.get(caller, kind, id)

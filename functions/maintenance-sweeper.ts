@@ -1,13 +1,15 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import { config } from '../lib/config';
-import { maintenanceWorkflow } from '../lib/maintenance/maintenance-deps';
-import { logger } from '../lib/observability';
-import { vimCredentialsMiddleware, type VimContext } from '../lib/vim/credentials-middleware';
+import { config } from '../lib/platform/config';
+import { vimCredentialsMiddleware, type VimContext } from '../lib/platform/middleware/vim-credentials';
+import { NO_VIM, vimRequired } from '../lib/platform/middleware/vim-required';
+import { logger } from '../lib/platform/observability';
+import { maintenanceWorkflow } from '../lib/wiring/maintenance';
 
 /** Every minute: sessions whose deadline passed, whose effects are left to carry out, or whose moves are awaited. */
 export const handler = middy<unknown, unknown, Error, VimContext>()
   .use(injectLambdaContext(logger))
+  .use(vimRequired(config().vim, NO_VIM))
   .use(vimCredentialsMiddleware(config().vim))
   .handler(async (_event, context) => {
     const result = await maintenanceWorkflow(context.vimCredentials).sweep();

@@ -1,24 +1,28 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { config } from '../lib/config';
-import { maintenanceWorkflow } from '../lib/maintenance/maintenance-deps';
-import { workflowTrigger } from '../lib/maintenance/workflow/workflow-events';
-import { logger } from '../lib/observability';
-import { quarantineEvent } from '../lib/quarantine/quarantine-event';
-import { vimCredentialsMiddleware, type VimContext } from '../lib/vim/credentials-middleware';
+import { workflowTrigger, type WorkflowTrigger } from '../lib/maintenance/workflow/workflow-trigger';
+import { config } from '../lib/platform/config';
+import { validEvent } from '../lib/platform/middleware/valid-event';
+import { vimCredentialsMiddleware, type VimContext } from '../lib/platform/middleware/vim-credentials';
+import { NO_VIM, vimRequired } from '../lib/platform/middleware/vim-required';
+import { logger } from '../lib/platform/observability';
+import { maintenanceWorkflow } from '../lib/wiring/maintenance';
+import { quarantine } from '../lib/wiring/quarantine';
+
+type Trigger = Extract<WorkflowTrigger, { kind: 'valid' }>;
 
 /**
  * The maintenance workflow: on MaintenanceWork (a decision left effects to carry out) and on the
  * operator's answer to the maintenance hook (HostMaintenanceCompleted / HostMaintenanceFailed).
  * Carries out the session's effects, then follows its moves for up to NFVI_MAINTENANCE_FOLLOW_S.
  */
-export const handler = middy<unknown, unknown, Error, VimContext>()
+export const handler = middy<Trigger, unknown, Error, VimContext>()
   .use(injectLambdaContext(logger))
+  .use(validEvent('maintenance-workflow', workflowTrigger, quarantine))
+  .use(vimRequired(config().vim, NO_VIM))
   .use(vimCredentialsMiddleware(config().vim))
-  .handler(async (event, context: Context & VimContext) => {
-    const trigger = workflowTrigger(event);
-    if (trigger.kind === 'invalid') return quarantineEvent('maintenance-workflow', trigger.reason, event);
+  .handler(async (trigger, context: Context & VimContext) => {
     const workflow = maintenanceWorkflow(context.vimCredentials);
     if (trigger.event) {
       const decision = await workflow.apply(trigger.sessionId, trigger.event);

@@ -1,16 +1,17 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import { config } from '../lib/config';
-import { logger } from '../lib/observability';
-import { recoveryWorkflow } from '../lib/recovery/recovery-deps';
-import { vimCredentialsMiddleware, type VimContext } from '../lib/vim/credentials-middleware';
+import { config } from '../lib/platform/config';
+import { vimCredentialsMiddleware, type VimContext } from '../lib/platform/middleware/vim-credentials';
+import { NO_VIM, vimRequired } from '../lib/platform/middleware/vim-required';
+import { logger } from '../lib/platform/observability';
+import { recoveryWorkflow } from '../lib/wiring/recovery';
 
 /** Every minute: recoveries whose grace period ended, whose evacuation is to follow, or whose event was missed. */
 export const handler = middy<unknown, unknown, Error, VimContext>()
   .use(injectLambdaContext(logger))
+  .use(vimRequired(config().vim, NO_VIM))
   .use(vimCredentialsMiddleware(config().vim))
   .handler(async (_event, context) => {
-    if (config().vim.kind === 'none') return { recoveries: [] };
     const recoveries = await recoveryWorkflow(context.vimCredentials).sweep();
     logger.info('recovery sweep', { recoveries: recoveries.length });
     return { recoveries };

@@ -1,25 +1,28 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { config } from '../lib/config';
-import { logger } from '../lib/observability';
-import { quarantineEvent } from '../lib/quarantine/quarantine-event';
-import { recoveryWorkflow } from '../lib/recovery/recovery-deps';
-import { recoveryTrigger } from '../lib/recovery/recovery-triggers';
-import { vimCredentialsMiddleware, type VimContext } from '../lib/vim/credentials-middleware';
+import { config } from '../lib/platform/config';
+import { validEvent } from '../lib/platform/middleware/valid-event';
+import { vimCredentialsMiddleware, type VimContext } from '../lib/platform/middleware/vim-credentials';
+import { NO_VIM, vimRequired } from '../lib/platform/middleware/vim-required';
+import { logger } from '../lib/platform/observability';
+import { recoveryTrigger, type RecoveryTrigger } from '../lib/recovery/recovery-triggers';
+import { quarantine } from '../lib/wiring/quarantine';
+import { recoveryWorkflow } from '../lib/wiring/recovery';
+
+type Trigger = Exclude<RecoveryTrigger, { kind: 'invalid' }>;
 
 /**
  * Tenant recovery: on a host's death (FaultConfirmed), its fencing (HostFenced), its return
  * (FaultCleared) and a tenant's answer (RecoveryAnswered). Steps the host's recoveries, then
  * follows them in process (grace period, evacuations) for up to NFVI_RECOVERY_FOLLOW_S.
  */
-export const handler = middy<unknown, unknown, Error, VimContext>()
+export const handler = middy<Trigger, unknown, Error, VimContext>()
   .use(injectLambdaContext(logger))
+  .use(validEvent('recovery-workflow', recoveryTrigger, quarantine))
+  .use(vimRequired(config().vim, NO_VIM))
   .use(vimCredentialsMiddleware(config().vim))
-  .handler(async (event, context: Context & VimContext) => {
-    const trigger = recoveryTrigger(event);
-    if (trigger.kind === 'invalid') return quarantineEvent('recovery-workflow', trigger.reason, event);
-    if (config().vim.kind === 'none') return { outcome: 'no-vim' };
+  .handler(async (trigger, context: Context & VimContext) => {
     const workflow = recoveryWorkflow(context.vimCredentials);
     const keys = await workflow.onTrigger(trigger);
     const budgetMs = Math.min(config().recovery.followS * 1000, context.getRemainingTimeInMillis() - 10_000);

@@ -2,19 +2,20 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
-import { config } from '../lib/config';
-import { logger, metrics } from '../lib/observability';
-import { applyFaultEvent } from '../lib/vim-actions/apply-fault-actions';
-import { vimAdapterDeps } from '../lib/vim-actions/vim-adapter';
-import { vimCredentialsMiddleware, type VimContext } from '../lib/vim/credentials-middleware';
+import { applyFaultEvent } from '../lib/controller/apply-fault-actions';
+import { config } from '../lib/platform/config';
+import { vimCredentialsMiddleware, type VimContext } from '../lib/platform/middleware/vim-credentials';
+import { NO_VIM, vimRequired } from '../lib/platform/middleware/vim-required';
+import { logger, metrics } from '../lib/platform/observability';
+import { vimAdapterDeps } from '../lib/wiring/vim-adapter';
 
 /** Controller: FaultConfirmed / FaultCleared from the correlator -> Nova and Neutron. */
 export const handler = middy<{ 'detail-type': string; detail: unknown }, unknown, Error, VimContext>()
   .use(injectLambdaContext(logger))
   .use(logMetrics(metrics))
+  .use(vimRequired(config().vim, NO_VIM))
   .use(vimCredentialsMiddleware(config().vim))
   .handler(async (event, context) => {
-    if (config().vim.kind === 'none') return { outcome: 'no-vim' };
     const result = await applyFaultEvent(event, vimAdapterDeps(context.vimCredentials));
     metrics.addMetric(`vim.${result.outcome}`, MetricUnit.Count, 1);
     if (result.outcome === 'pending' || result.outcome === 'failed' || result.outcome === 'rejected')

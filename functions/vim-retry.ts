@@ -2,19 +2,20 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
-import { config } from '../lib/config';
-import { logger, metrics } from '../lib/observability';
-import { retryPending } from '../lib/vim-actions/apply-fault-actions';
-import { vimAdapterDeps } from '../lib/vim-actions/vim-adapter';
-import { vimCredentialsMiddleware, type VimContext } from '../lib/vim/credentials-middleware';
+import { retryPending } from '../lib/controller/apply-fault-actions';
+import { config } from '../lib/platform/config';
+import { vimCredentialsMiddleware, type VimContext } from '../lib/platform/middleware/vim-credentials';
+import { NO_VIM, vimRequired } from '../lib/platform/middleware/vim-required';
+import { logger, metrics } from '../lib/platform/observability';
+import { vimAdapterDeps } from '../lib/wiring/vim-adapter';
 
 /** Scheduled: completes the VIM actions that failed while the VIM was unreachable. */
 export const handler = middy<unknown, unknown, Error, VimContext>()
   .use(injectLambdaContext(logger))
   .use(logMetrics(metrics))
+  .use(vimRequired(config().vim, NO_VIM))
   .use(vimCredentialsMiddleware(config().vim))
   .handler(async (_event, context) => {
-    if (config().vim.kind === 'none') return { hosts: [] };
     const hosts = await retryPending(vimAdapterDeps(context.vimCredentials));
     metrics.addMetric('vim.retried', MetricUnit.Count, hosts.length);
     const stillPending = hosts.filter((h) => h.outcome === 'pending');

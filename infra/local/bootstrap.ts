@@ -1,12 +1,12 @@
 import { CreateTopicCommand } from '@aws-sdk/client-sns';
-import { awsClients } from '../../lib/aws/clients';
-import { config } from '../../lib/config';
-import { stageNames } from '../../lib/stage-names';
+import { join } from 'node:path';
+import { DynamoDbInventory } from '../../lib/adapters/dynamodb/dynamodb-inventory';
+import { TenantTopics } from '../../lib/adapters/sns/tenant-topics';
 import { readInventoryFile } from '../../lib/inventory/inventory-file';
 import { loadInventory, type LoadedInventory } from '../../lib/inventory/load-inventory';
-import { DynamoDbInventory } from '../../lib/store/dynamodb-inventory';
-import { TenantTopics } from '../../lib/tenants/tenant-topics';
-import { join } from 'node:path';
+import { awsClients } from '../../lib/platform/aws-clients';
+import { config } from '../../lib/platform/config';
+import { stageNames } from '../../lib/platform/stage-names';
 import { PROJECT_ROOT } from './stack';
 
 export const DEMO_INVENTORY = join(PROJECT_ROOT, 'infra', 'local', 'inventory.demo.json');

@@ -1,5 +1,5 @@
 import { connect } from 'mqtt';
-import { localPorts } from '../../lib/local/local-endpoints';
+import { localPorts } from '../../lib/platform/local-stack/local-endpoints';
 
 export interface BusEntry {
   Source: string;

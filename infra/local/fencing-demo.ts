@@ -1,10 +1,10 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { awsClients } from '../../lib/aws/clients';
-import { config } from '../../lib/config';
+import { FaultInjector } from '../../lib/adapters/eventbridge/fault-injector';
+import { type RecoveryNotification } from '../../lib/contracts/recovery-notification';
+import { awsClients } from '../../lib/platform/aws-clients';
+import { config } from '../../lib/platform/config';
 import { TERMINAL_STATES } from '../../lib/recovery/recovery';
-import type { RecoveryNotification } from '../../lib/recovery/recovery-notifications';
-import { FaultInjector } from '../../lib/southbound/fault-injector';
 import { localBmcs, startIpmiSim, type IpmiSim } from '../../test/support/ipmi-sim';
 import { callApi, type LocalCloud } from './local-cloud';
 import { MGMT_IF, type NetnsLab } from './netns-lab';

@@ -1,6 +1,6 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { config } from '../../lib/config';
-import { localPorts } from '../../lib/local/local-endpoints';
+import { config } from '../../lib/platform/config';
+import { localPorts } from '../../lib/platform/local-stack/local-endpoints';
 
 /** Invokes a function of the local stack now (a scheduled one, instead of waiting for its schedule). */
 export async function invokeFunction(name: string): Promise<unknown> {

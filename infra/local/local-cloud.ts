@@ -1,8 +1,9 @@
-import { mapSettled } from '../../lib/concurrency/map-settled';
-import { KeystoneSession } from '../../lib/vim/keystone';
-import { NovaClient, type Server } from '../../lib/vim/nova';
-import { localApiUrl } from '../../lib/local/local-endpoints';
-import { adminCredentials, type OpenStackEnv } from '../../lib/local/local-openstack';
+import { KeystoneSession } from '../../lib/adapters/openstack/keystone';
+import { adminCredentials, type OpenStackEnv } from '../../lib/adapters/openstack/local-openstack';
+import type { Server } from '../../lib/adapters/openstack/nova';
+import { localApiUrl } from '../../lib/platform/local-stack/local-endpoints';
+import { mapSettled } from '../../lib/platform/map-settled';
+import { NovaTestbed } from './nova-testbed';
 import { openstackScript } from './openstack';
 
 const BOOT_CONCURRENCY = 4;
@@ -12,15 +13,15 @@ const BOOT_CONCURRENCY = 4;
  * project boots servers that project owns, pinned to a fake host.
  */
 export class LocalCloud {
-  private readonly novas = new Map<string, NovaClient>();
+  private readonly novas = new Map<string, NovaTestbed>();
 
   constructor(readonly env: OpenStackEnv) {}
 
   /** Nova as the admin, scoped to a project (its servers belong to that project). */
-  nova(projectName = this.env.admin.projectName): NovaClient {
+  nova(projectName = this.env.admin.projectName): NovaTestbed {
     let nova = this.novas.get(projectName);
     if (!nova) {
-      nova = new NovaClient(new KeystoneSession(adminCredentials(this.env, projectName)));
+      nova = new NovaTestbed(new KeystoneSession(adminCredentials(this.env, projectName)));
       this.novas.set(projectName, nova);
     }
     return nova;

@@ -7,8 +7,8 @@ import {
   localAwsEnvironment,
   localPorts,
   type LocalPorts,
-} from '../../lib/local/local-endpoints';
-import { stageNames } from '../../lib/stage-names';
+} from '../../lib/platform/local-stack/local-endpoints';
+import { stageNames } from '../../lib/platform/stage-names';
 
 /** Written from the local OpenStack's credentials when it starts (infra/local/openstack.ts). */
 export const VIM_CREDENTIALS_FILE = join(__dirname, '..', '..', '.local', 'vim-credentials.json');

@@ -1,10 +1,10 @@
-import { awsClients } from '../../lib/aws/clients';
-import { config } from '../../lib/config';
+import { awsClients } from '../../lib/platform/aws-clients';
+import { config } from '../../lib/platform/config';
 import { httpMaintenanceApi } from '../../test/sample-vnfm/http-maintenance-api';
 import { SampleVnfManager } from '../../test/sample-vnfm/vnf-manager';
 import { invokeFunction } from './invoke-function';
-import { reportHostMaintained } from './operator-automation';
 import { callApi, type LocalCloud } from './local-cloud';
+import { reportHostMaintained } from './operator-automation';
 import { SnsHttpSubscriber, type ReceivedMessage } from './sns-http-subscriber';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

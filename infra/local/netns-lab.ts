@@ -1,13 +1,13 @@
+import { build } from 'esbuild';
 import { execFile, spawn } from 'node:child_process';
-import { mkdirSync, openSync, closeSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { build } from 'esbuild';
-import { awsClients } from '../../lib/aws/clients';
-import type { CollectorConfig } from '../../lib/collector/config';
-import { config } from '../../lib/config';
-import { DynamoDbPeerVotes } from '../../lib/store/dynamodb-peer-votes';
-import { localPorts } from '../../lib/local/local-endpoints';
+import { DynamoDbPeerVotes } from '../../lib/adapters/dynamodb/dynamodb-peer-votes';
+import type { CollectorConfig } from '../../lib/monitor/config';
+import { awsClients } from '../../lib/platform/aws-clients';
+import { config } from '../../lib/platform/config';
+import { localPorts } from '../../lib/platform/local-stack/local-endpoints';
 import { PROJECT_ROOT } from './stack';
 
 const run = promisify(execFile);
@@ -167,7 +167,7 @@ const BUNDLE = join(PROJECT_ROOT, '.local', 'nfvi-collector.cjs');
  */
 async function collectorBundle(): Promise<string> {
   await build({
-    entryPoints: [join(PROJECT_ROOT, 'lib', 'collector', 'main.ts')],
+    entryPoints: [join(PROJECT_ROOT, 'lib', 'products', 'nfvi-collector', 'main.ts')],
     bundle: true,
     platform: 'node',
     target: 'node20',

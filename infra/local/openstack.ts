@@ -1,7 +1,11 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { adminCredentials, readLocalOpenStackEnv, type OpenStackEnv } from '../../lib/local/local-openstack';
+import {
+  adminCredentials,
+  readLocalOpenStackEnv,
+  type OpenStackEnv,
+} from '../../lib/adapters/openstack/local-openstack';
 import { VIM_CREDENTIALS_FILE } from './local-env';
 import { PROJECT_ROOT } from './stack';
 

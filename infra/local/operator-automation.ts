@@ -1,7 +1,7 @@
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { awsClients } from '../../lib/aws/clients';
-import { config } from '../../lib/config';
-import { HOST_MAINTENANCE_COMPLETED, OPERATOR_SOURCE } from '../../lib/maintenance/workflow/workflow-events';
+import { HOST_MAINTENANCE_COMPLETED, OPERATOR_SOURCE } from '../../lib/contracts/bus-events';
+import { awsClients } from '../../lib/platform/aws-clients';
+import { config } from '../../lib/platform/config';
 
 /** What operator automation puts on the bus once it has maintained a host (the demo's and tests' stand-in). */
 export async function reportHostMaintained(sessionId: string, host: string): Promise<void> {

@@ -4,8 +4,8 @@ import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { generate } from 'selfsigned';
-import { localPorts } from '../../lib/local/local-endpoints';
-import { LOCAL_SNS_HOST, SNS_SIGNING_DIR } from '../../lib/local/local-sns-certificate';
+import { localPorts } from '../../lib/platform/local-stack/local-endpoints';
+import { LOCAL_SNS_HOST, SNS_SIGNING_DIR } from '../../lib/platform/local-stack/local-sns-certificate';
 
 /*
  * The local stack signs SNS HTTP deliveries as Amazon SNS does, so that VNF managers run with

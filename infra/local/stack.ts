@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join, resolve } from 'node:path';
-import { localPorts, type LocalPorts } from '../../lib/local/local-endpoints';
+import { localPorts, type LocalPorts } from '../../lib/platform/local-stack/local-endpoints';
 import { localEnvironment } from './local-env';
 
 export const PROJECT_ROOT = resolve(__dirname, '..', '..');

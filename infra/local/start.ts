@@ -11,27 +11,28 @@
  */
 import { readFileSync } from 'node:fs';
 import { uptime } from 'node:os';
-import { awsClients } from '../../lib/aws/clients';
-import { config } from '../../lib/config';
+import { FaultInjector } from '../../lib/adapters/eventbridge/fault-injector';
+import type { Server } from '../../lib/adapters/openstack/nova';
 import { readInventoryFile } from '../../lib/inventory/inventory-file';
-import type { Server } from '../../lib/vim/nova';
+import { awsClients } from '../../lib/platform/aws-clients';
+import { config } from '../../lib/platform/config';
 import { createAdminTopic, inventoryPath, loadInventoryFile } from './bootstrap';
-import { FaultInjector } from '../../lib/southbound/fault-injector';
 import { canRunLab, runCollectorDemo } from './collector-demo';
-import { runMaintenanceDemo } from './maintenance-demo';
 import { canRunBmc, runFencingDemo } from './fencing-demo';
-import { FENCING_DETAIL_PREFIX } from '../../lib/fencing/fencing';
-import type { RecoveryNotification } from '../../lib/recovery/recovery-notifications';
+import { runMaintenanceDemo } from './maintenance-demo';
+
+import { localApiUrl } from '../../lib/platform/local-stack/local-endpoints';
+import { localSnsCertificateAgent } from '../../lib/platform/local-stack/local-sns-certificate';
+import { ExampleVnfManager } from '../../test/sample-vnfm/example-vnf-manager';
 import { callApi, LocalCloud } from './local-cloud';
-import type { NetnsLab } from './netns-lab';
 import { useLocalEnvironment } from './local-env';
+import type { NetnsLab } from './netns-lab';
 import { OPENSTACK_LOG, openstackScript, startOpenStack } from './openstack';
 import { SnsHttpSubscriber, type ReceivedMessage } from './sns-http-subscriber';
-import { localSnsCertificateAgent } from '../../lib/local/local-sns-certificate';
-import { ExampleVnfManager } from '../../test/sample-vnfm/example-vnf-manager';
-import { localApiUrl } from '../../lib/local/local-endpoints';
 import { startLocalStack, type LocalStack } from './stack';
 
+import { type RecoveryNotification } from '../../lib/contracts/recovery-notification';
+import { FENCING_DETAIL_PREFIX } from '../../lib/inspector/fencing-signals';
 const say = (line = '') => process.stdout.write(`${line}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

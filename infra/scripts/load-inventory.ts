@@ -5,9 +5,9 @@
  * then to the demo inventory. Until the VIM sync exists, this is how the inventory is fed.
  */
 import { parseArgs } from 'node:util';
-import { destroyAwsClients } from '../../lib/aws/clients';
+import { destroyAwsClients } from '../../lib/platform/aws-clients';
+import { LOCAL_STAGE } from '../../lib/platform/local-stack/local-endpoints';
 import { inventoryPath, loadInventoryFile } from '../local/bootstrap';
-import { LOCAL_STAGE } from '../../lib/local/local-endpoints';
 import { useLocalEnvironment } from '../local/local-env';
 
 async function main(): Promise<void> {

@@ -1,17 +1,16 @@
 import { z } from 'zod';
-import type { Caller } from '../auth/keystone-authorizer';
-import type { FaultStore } from '../correlation/ports';
-import { PEERS_FAULT_KEY } from '../correlation/peer-quorum';
-import type { ApiOutcome } from '../http/api-outcome';
+import { PEERS_FAULT_KEY } from '../inspector/peer-quorum';
+import type { Caller } from '../platform/auth/keystone-authorizer';
+import { type Outcome } from '../platform/outcome';
 import type { FenceRecord } from './fencing';
-import { ConcurrentFencingError, type FenceStore, type FencingEvents } from './ports';
+import { ConcurrentFencingError, type FaultRecords, type FenceStore, type FencingEvents } from './ports';
 
 /** The body of PUT /v1/hosts/{host}/fencing: an administrator confirms the dead host is powered off. */
 export const fencingConfirmation = z.strictObject({ state: z.literal('FENCED') });
 
 export interface ConfirmFencingDeps {
   records: FenceStore;
-  faults: Pick<FaultStore, 'get'>;
+  faults: FaultRecords;
   events: FencingEvents;
   clock: () => Date;
 }
@@ -25,16 +24,18 @@ export interface ConfirmFencingDeps {
 export class ConfirmFencing {
   constructor(private readonly deps: ConfirmFencingDeps) {}
 
-  async confirm(caller: Caller, host: string, body: unknown): Promise<ApiOutcome> {
-    if (!caller.isAdmin) return { status: 403, message: 'only an administrator may confirm that a host is fenced' };
+  async confirm(caller: Caller, host: string, body: unknown): Promise<Outcome> {
+    if (!caller.isAdmin)
+      return { kind: 'forbidden', message: 'only an administrator may confirm that a host is fenced' };
     const parsed = fencingConfirmation.safeParse(body);
-    if (!parsed.success) return { status: 400, message: z.prettifyError(parsed.error) };
+    if (!parsed.success) return { kind: 'invalid', message: z.prettifyError(parsed.error) };
     const death = await this.deps.faults.get(host, PEERS_FAULT_KEY);
     const alarm = death?.status === 'ACTIVE' ? death.hostAlarm : undefined;
-    if (!alarm) return { status: 409, message: `host ${host} is not confirmed dead by its peers: nothing to fence` };
+    if (!alarm)
+      return { kind: 'conflict', message: `host ${host} is not confirmed dead by its peers: nothing to fence` };
     for (;;) {
       const current = await this.deps.records.get(host);
-      if (current?.hostAlarmId === alarm.id && current.state === 'FENCED') return { status: 200, body: current };
+      if (current?.hostAlarmId === alarm.id && current.state === 'FENCED') return { kind: 'ok', body: current };
       const at = this.deps.clock().toISOString();
       const record: FenceRecord = {
         host,
@@ -63,7 +64,7 @@ export class ConfirmFencing {
           confirmedAt: alarm.alarmRaisedTime,
         },
       });
-      return { status: 200, body: record };
+      return { kind: 'ok', body: record };
     }
   }
 }

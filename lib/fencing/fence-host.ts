@@ -1,10 +1,16 @@
-import type { PeerVoteStore, Quarantine } from '../correlation/ports';
-import { quorumOf, type QuorumSettings } from '../correlation/peer-quorum';
-import { faultConfirmed } from '../faults/fault-events';
-import type { MaintenanceReader } from '../vim-actions/ports';
+import { faultConfirmed } from '../contracts/bus-events';
+import { quorumOf, type QuorumSettings } from '../inspector/peer-quorum';
+import { type Quarantine } from '../platform/quarantine';
 import type { Bmc } from './bmc';
 import { decideFencing, type FenceRecord, type FencingDecision } from './fencing';
-import { ConcurrentFencingError, type BmcDirectory, type FenceStore, type FencingEvents } from './ports';
+import {
+  ConcurrentFencingError,
+  type BmcDirectory,
+  type FenceStore,
+  type FencingEvents,
+  type HostMaintenance,
+  type PeerVoteReader,
+} from './ports';
 
 export interface FencingSettings {
   quorum: QuorumSettings;
@@ -17,8 +23,8 @@ export interface FencingSettings {
 
 export interface FencerDeps {
   records: FenceStore;
-  votes: Pick<PeerVoteStore, 'votes'>;
-  maintenance: MaintenanceReader;
+  votes: PeerVoteReader;
+  maintenance: HostMaintenance;
   bmcs: BmcDirectory;
   events: FencingEvents;
   quarantine: Quarantine;

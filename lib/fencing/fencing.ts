@@ -1,37 +1,6 @@
 import { z } from 'zod';
-import { PEERS_FAULT_KEY, type QuorumVerdict } from '../correlation/peer-quorum';
-import type { FaultConfirmed } from '../faults/fault-events';
-
-/** The fencer's events on the bus, for the correlator (alarm updates) and the recovery workflow. */
-export const FENCING_SOURCE = 'nfvi.fencing';
-
-/** How a host was fenced: through its BMC, or confirmed by an administrator who powered it off. */
-export const fencingMethod = z.enum(['ipmi', 'redfish', 'manual']);
-
-export const hostFenced = z.object({
-  host: z.string().min(1),
-  /** The host-down alarm the fencing answers: one death, one fencing. */
-  hostAlarmId: z.string().min(1),
-  method: fencingMethod,
-  powerState: z.literal('off'),
-  fencedAt: z.string(),
-  /** When the host's death was confirmed (the FaultConfirmed), for the time to fence. */
-  confirmedAt: z.string(),
-});
-export type HostFenced = z.infer<typeof hostFenced>;
-
-export const hostFencingFailed = z.object({
-  host: z.string().min(1),
-  hostAlarmId: z.string().min(1),
-  reason: z.string(),
-  attempts: z.number().int().nonnegative(),
-  failedAt: z.string(),
-});
-export type HostFencingFailed = z.infer<typeof hostFencingFailed>;
-
-export type FencingEvent =
-  | { detailType: 'HostFenced'; detail: HostFenced }
-  | { detailType: 'HostFencingFailed'; detail: HostFencingFailed };
+import { type FaultConfirmed, fencingMethod } from '../contracts/bus-events';
+import { PEERS_FAULT_KEY, type QuorumVerdict } from '../inspector/peer-quorum';
 
 /** What the fencer knows of a host's fencing, one record per host (the latest death). */
 export const fenceRecord = z.object({
@@ -90,14 +59,3 @@ export function decideFencing(facts: FencingFacts): FencingDecision {
     return { kind: 'skip', reason: 'superseded' };
   return { kind: 'fence' };
 }
-
-/** The line of a host-down alarm's faultDetails that says whether the host is fenced. */
-export const FENCING_DETAIL_PREFIX = 'fencing: ';
-
-export const notFencedDetail = (): string =>
-  `${FENCING_DETAIL_PREFIX}NOT_FENCED (the host's power is not known to be off)`;
-
-export const fencedDetail = (fenced: HostFenced): string =>
-  fenced.method === 'manual'
-    ? `${FENCING_DETAIL_PREFIX}FENCED (powered off, as an administrator confirmed at ${fenced.fencedAt})`
-    : `${FENCING_DETAIL_PREFIX}FENCED (powered off through its BMC by ${fenced.method} at ${fenced.fencedAt}; power state read back: off)`;

@@ -1,18 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { inventoryInstance } from './inventory';
-
-/** The inventory file of the local stack: `{ "hosts": [ { "name", "instances": [ { "id", "name", "tenantId" } ] } ] }`. */
-export const inventoryFile = z.object({
-  hosts: z.array(
-    z.object({
-      name: z.string().min(1).max(255),
-      instances: z.array(inventoryInstance),
-    }),
-  ),
-});
-
-export type InventoryFile = z.infer<typeof inventoryFile>;
+import { inventoryFile, type InventoryFile } from '../contracts/inventory';
 
 export class InventoryFileError extends Error {
   constructor(path: string, reason: string) {

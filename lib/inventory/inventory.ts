@@ -1,15 +1,4 @@
-import { z } from 'zod';
-
-/** Tenant ids become part of SNS topic names, so they must be valid there. */
-export const tenantId = z.string().regex(/^[A-Za-z0-9_-]{1,200}$/, 'letters, digits, "-" or "_" (at most 200)');
-
-export const inventoryInstance = z.object({
-  id: z.string().min(1).max(255),
-  name: z.string().max(255),
-  tenantId,
-});
-
-export type InventoryInstance = z.infer<typeof inventoryInstance>;
+import type { InventoryInstance } from '../contracts/inventory';
 
 /** What the inventory knows of one host: whether it is known at all, and its instances. */
 export interface HostInventory {

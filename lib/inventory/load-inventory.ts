@@ -1,13 +1,9 @@
-import type { InventoryFile } from './inventory-file';
-import type { InventoryInstance } from './inventory';
+import { type InventoryFile, type InventoryInstance } from '../contracts/inventory';
+import { type TenantTopicRegistry } from '../notifier/ports';
 
 export interface InventoryWriter {
   /** Makes the host's stored instances exactly these. */
   replaceHost(host: string, instances: InventoryInstance[], syncedAt: string): Promise<void>;
-}
-
-export interface TenantTopicRegistry {
-  topicArnsFor(tenantIds: string[]): Promise<Map<string, string>>;
 }
 
 export interface LoadedInventory {

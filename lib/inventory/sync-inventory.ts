@@ -1,5 +1,6 @@
-import type { InventoryInstance } from './inventory';
-import { loadInventory, type InventoryWriter, type LoadedInventory, type TenantTopicRegistry } from './load-inventory';
+import { type InventoryInstance } from '../contracts/inventory';
+import { type TenantTopicRegistry } from '../notifier/ports';
+import { loadInventory, type InventoryWriter, type LoadedInventory } from './load-inventory';
 
 /** Where the inventory comes from: the VIM's compute hosts and every project's servers. */
 export interface ComputeInventorySource {

@@ -1,13 +1,11 @@
-import type { FaultStore } from '../correlation/ports';
-import { PEERS_FAULT_KEY } from '../correlation/peer-quorum';
-import type { FenceStore } from '../fencing/ports';
-import type { DeadHostFacts } from './ports';
+import { PEERS_FAULT_KEY } from '../inspector/peer-quorum';
+import type { DeadHostFacts, FaultRecords, FenceRecords } from './ports';
 
 /** The dead host's facts from the fencer's record and the correlator's host-down record. */
 export class StoredDeadHostFacts implements DeadHostFacts {
   constructor(
-    private readonly fencing: Pick<FenceStore, 'get'>,
-    private readonly faults: Pick<FaultStore, 'get'>,
+    private readonly fencing: FenceRecords,
+    private readonly faults: FaultRecords,
   ) {}
 
   async fencedAt(host: string, hostAlarmId: string): Promise<string | undefined> {

@@ -1,4 +1,5 @@
-import type { Publication } from '../alarms/notifications';
+import { type FenceRecord } from '../fencing/fencing';
+import { type FaultRecord } from '../inspector/fault-record';
 import type { Recovery } from './recovery';
 import type { DeadHostInstance, ServerNow } from './recovery-decisions';
 import type { TenantPolicy } from './recovery-policy';
@@ -44,12 +45,18 @@ export interface RecoveryVim {
 
 export type ActionFailure = { instanceId: string; message: string; transient: boolean };
 
+/** The fencer's record of a host (the latest death's fencing). */
+export interface FenceRecords {
+  get(host: string): Promise<FenceRecord | undefined>;
+}
+
+/** The correlator's record of a host's fault: its host-down by the peers' quorum, for the death and the return. */
+export interface FaultRecords {
+  get(host: string, faultKey: string): Promise<FaultRecord | undefined>;
+}
+
 /** What is known of the dead host, read afresh at every step (events only say when to look). */
 export interface DeadHostFacts {
   fencedAt(host: string, hostAlarmId: string): Promise<string | undefined>;
   backAt(host: string, hostAlarmId: string): Promise<string | undefined>;
-}
-
-export interface RecoveryNotifier {
-  publish(publications: readonly Publication[]): Promise<void>;
 }

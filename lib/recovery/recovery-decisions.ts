@@ -1,11 +1,6 @@
 import { v5 as uuidv5 } from 'uuid';
-import {
-  TERMINAL_STATES,
-  type InstanceRecovery,
-  type Recovery,
-  type RecoveryAnswer,
-  type RecoveryState,
-} from './recovery';
+import { type InstanceRecovery, type RecoveryAnswer, type RecoveryState } from '../contracts/recovery-notification';
+import { TERMINAL_STATES, type Recovery } from './recovery';
 import { graceOf, instancePolicy, type PolicyDefaults, type TenantPolicy } from './recovery-policy';
 
 const RECOVERY_ID_NAMESPACE = '3f4b8a52-8f0e-4d0e-9a53-1b4f2b7f9c61';

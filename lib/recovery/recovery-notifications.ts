@@ -1,20 +1,9 @@
 import { v5 as uuidv5 } from 'uuid';
-import { z } from 'zod';
-import type { Publication } from '../alarms/notifications';
-import { RECOVERY_EVENT_TYPE, recoveryAnswer, recoveryView, recoveryViewSchema, type Recovery } from './recovery';
+import { RECOVERY_EVENT_TYPE, type RecoveryNotification } from '../contracts/recovery-notification';
+import { type Publication } from '../notifier/ports';
+import { recoveryView, type Recovery } from './recovery';
 
 const NOTIFICATION_ID_NAMESPACE = 'b6e0f3a0-2f55-4c4e-8d0f-7d8e2f0c9b14';
-
-export const recoveryNotification = z.object({
-  id: z.string(),
-  notificationType: z.literal('RecoveryNotification'),
-  timeStamp: z.string(),
-  recovery: recoveryViewSchema,
-  /** Where the tenant answers (PUT {answer}), while it may. */
-  replyUrl: z.string().optional(),
-  allowedAnswers: z.array(recoveryAnswer),
-});
-export type RecoveryNotification = z.infer<typeof recoveryNotification>;
 
 /**
  * A recovery's new state to its tenant and to the administrator. The id derives from the

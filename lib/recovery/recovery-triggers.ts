@@ -3,16 +3,14 @@ import {
   CORRELATOR_SOURCE,
   faultCleared,
   faultConfirmed,
+  FENCING_SOURCE,
+  hostFenced,
+  RECOVERY_ANSWERED,
+  RECOVERY_SOURCE,
+  recoveryAnswered,
   type FaultCleared,
   type FaultConfirmed,
-} from '../faults/fault-events';
-import { FENCING_SOURCE, hostFenced } from '../fencing/fencing';
-
-/** The fault API's event when a tenant answered during the grace period. */
-export const RECOVERY_SOURCE = 'nfvi.recovery';
-export const RECOVERY_ANSWERED = 'RecoveryAnswered';
-
-export const recoveryAnswered = z.object({ tenantId: z.string().min(1), recoveryId: z.string().min(1) });
+} from '../contracts/bus-events';
 
 const trigger = z.discriminatedUnion('detail-type', [
   z.object({

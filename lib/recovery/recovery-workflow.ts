@@ -1,26 +1,26 @@
-import { PEERS_FAULT_KEY } from '../correlation/peer-quorum';
-import type { FaultCleared, FaultConfirmed } from '../faults/fault-events';
+import { type FaultCleared, type FaultConfirmed } from '../contracts/bus-events';
+import { PEERS_FAULT_KEY } from '../inspector/peer-quorum';
+import { type Notifier } from '../notifier/ports';
+import {
+  ConcurrentRecoveryError,
+  type DeadHostFacts,
+  type RecoveryKey,
+  type RecoveryPolicyStore,
+  type RecoveryStore,
+  type RecoveryVim,
+} from './ports';
 import type { Recovery } from './recovery';
 import { recoveriesFor, stepRecovery, withFailures, type RecoverySettings, type ServerNow } from './recovery-decisions';
 import { recoveryPublications } from './recovery-notifications';
 import type { PolicyDefaults } from './recovery-policy';
 import type { RecoveryTrigger } from './recovery-triggers';
-import {
-  ConcurrentRecoveryError,
-  type DeadHostFacts,
-  type RecoveryKey,
-  type RecoveryNotifier,
-  type RecoveryPolicyStore,
-  type RecoveryStore,
-  type RecoveryVim,
-} from './ports';
 
 export interface RecoveryWorkflowDeps {
   recoveries: RecoveryStore;
   policies: RecoveryPolicyStore;
   vim: RecoveryVim;
   facts: DeadHostFacts;
-  notifier: RecoveryNotifier;
+  notifier: Notifier;
   /** Re-reads the inventory from the VIM, so that evacuated instances' tenants are no longer told of the dead host's faults. */
   inventory: { refresh(): Promise<void> };
   settings: RecoverySettings & { defaults: PolicyDefaults; apiUrl: string };

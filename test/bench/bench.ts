@@ -20,25 +20,26 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { awsClients, destroyAwsClients } from '../../lib/aws/clients';
-import { config } from '../../lib/config';
 import { loadInventory } from '../../lib/inventory/load-inventory';
-import type { InventoryFile } from '../../lib/inventory/inventory-file';
-import { DynamoDbInventory } from '../../lib/store/dynamodb-inventory';
-import { TenantTopics } from '../../lib/tenants/tenant-topics';
+import { awsClients, destroyAwsClients } from '../../lib/platform/aws-clients';
+import { config } from '../../lib/platform/config';
+
 import { createAdminTopic } from '../../infra/local/bootstrap';
-import { FaultInjector } from '../../lib/southbound/fault-injector';
-import { useLocalEnvironment } from '../../infra/local/local-env';
-import { SnsHttpSubscriber } from '../../infra/local/sns-http-subscriber';
-import { PROJECT_ROOT, startLocalStack } from '../../infra/local/stack';
 import { watchBus } from '../../infra/local/bus-watcher';
 import { callApi, LocalCloud } from '../../infra/local/local-cloud';
+import { useLocalEnvironment } from '../../infra/local/local-env';
 import { startOpenStack } from '../../infra/local/openstack';
-import { maintenanceMakespan, printMaintenance } from './maintenance-makespan';
-import { SWITCH_OVER_RUNS, vnfSwitchOver } from './vnf-switch-over';
+import { SnsHttpSubscriber } from '../../infra/local/sns-http-subscriber';
+import { PROJECT_ROOT, startLocalStack } from '../../infra/local/stack';
+import { DynamoDbInventory } from '../../lib/adapters/dynamodb/dynamodb-inventory';
+import { FaultInjector } from '../../lib/adapters/eventbridge/fault-injector';
+import { TenantTopics } from '../../lib/adapters/sns/tenant-topics';
 import { FENCING_INSTANCES, FENCING_RUNS, fencingRecovery } from './fencing-recovery';
-import { netnsDetection, NETNS_HOST_FAULTS, NETNS_LINK_FAULTS, type DetectionSample } from './netns-detection';
+import { maintenanceMakespan, printMaintenance } from './maintenance-makespan';
+import { NETNS_HOST_FAULTS, NETNS_LINK_FAULTS, netnsDetection, type DetectionSample } from './netns-detection';
+import { SWITCH_OVER_RUNS, vnfSwitchOver } from './vnf-switch-over';
 
+import { type InventoryFile } from '../../lib/contracts/inventory';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const LATENCY_FAULTS = Number(process.env.NFVI_BENCH_FAULTS ?? 200);

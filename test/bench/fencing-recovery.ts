@@ -1,11 +1,11 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { alarmNotification } from '../../lib/alarms/alarm';
-import { config } from '../../lib/config';
-import type { FaultInjector } from '../../lib/southbound/fault-injector';
-import type { RecoveryNotification } from '../../lib/recovery/recovery-notifications';
 import { callApi, type LocalCloud } from '../../infra/local/local-cloud';
 import type { SnsHttpSubscriber } from '../../infra/local/sns-http-subscriber';
+import type { FaultInjector } from '../../lib/adapters/eventbridge/fault-injector';
+import { alarmNotification } from '../../lib/contracts/etsi-alarm';
+import { type RecoveryNotification } from '../../lib/contracts/recovery-notification';
+import { config } from '../../lib/platform/config';
 import { localBmcs, startIpmiSim, type IpmiSim } from '../support/ipmi-sim';
 
 export const FENCING_INSTANCES = 20;

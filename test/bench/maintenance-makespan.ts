@@ -6,9 +6,9 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { makespanLowerBound } from '../../lib/maintenance/planner/lower-bound';
-import { sampleCluster } from '../../lib/maintenance/planner/sample-cluster';
-import { fenixBaseline, simulate } from '../../lib/maintenance/planner/simulate';
+import { makespanLowerBound } from '../support/maintenance/lower-bound';
+import { sampleCluster } from '../support/maintenance/sample-cluster';
+import { fenixBaseline, simulate } from '../support/maintenance/simulate';
 
 export const MAINTENANCE_SEEDS = [1, 2, 3, 4, 5, 20];
 const HOSTS = 20;

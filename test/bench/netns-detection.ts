@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { alarmNotification } from '../../lib/alarms/alarm';
-import type { InventoryFile } from '../../lib/inventory/inventory-file';
 import { createLab, type LabHost, type NetnsLab } from '../../infra/local/netns-lab';
 import type { SnsHttpSubscriber } from '../../infra/local/sns-http-subscriber';
+import { alarmNotification } from '../../lib/contracts/etsi-alarm';
+import { type InventoryFile } from '../../lib/contracts/inventory';
 import { sleep, waitUntil } from '../support/world';
 
 export const NETNS_LINK_FAULTS = Number(process.env.NFVI_BENCH_LINK_FAULTS ?? 30);

@@ -1,9 +1,9 @@
-import type { InventoryFile } from '../../lib/inventory/inventory-file';
-import { localApiUrl } from '../../lib/local/local-endpoints';
-import type { FaultInjector } from '../../lib/southbound/fault-injector';
 import type { LocalCloud } from '../../infra/local/local-cloud';
 import type { SnsHttpSubscriber } from '../../infra/local/sns-http-subscriber';
-import { localSnsCertificateAgent } from '../../lib/local/local-sns-certificate';
+import type { FaultInjector } from '../../lib/adapters/eventbridge/fault-injector';
+import { type InventoryFile } from '../../lib/contracts/inventory';
+import { localApiUrl } from '../../lib/platform/local-stack/local-endpoints';
+import { localSnsCertificateAgent } from '../../lib/platform/local-stack/local-sns-certificate';
 import { ExampleVnfManager, type VnfManagerEvent } from '../sample-vnfm/example-vnf-manager';
 
 export const SWITCH_OVER_RUNS = Number(process.env.NFVI_BENCH_SWITCH_OVERS ?? 20);

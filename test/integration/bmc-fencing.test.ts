@@ -1,6 +1,7 @@
-import { bmcFor, type Bmc } from '../../lib/fencing/bmc';
-import { parseBmcCredentials } from '../../lib/fencing/bmc-credentials';
-import { BmcError } from '../../lib/fencing/bmc-error';
+import { parseBmcCredentials } from '../../lib/adapters/bmc/bmc-credentials';
+import { BmcError } from '../../lib/adapters/bmc/bmc-error';
+import { bmcFor } from '../../lib/adapters/bmc/bmc-for';
+import { type Bmc } from '../../lib/fencing/bmc';
 import { freeUdpPort, startIpmiSim, type IpmiSim } from '../support/ipmi-sim';
 import { startRedfishBmc, type RedfishBmc } from '../support/redfish-bmc';
 

@@ -1,5 +1,5 @@
-import { IpmiSource } from '../../lib/collector/hardware/ipmi-source';
-import type { Report } from '../../lib/collector/report';
+import { IpmiSource } from '../../lib/monitor/hardware/ipmi-source';
+import type { Report } from '../../lib/monitor/report';
 import { addSelEvent, SAMPLE_EVENT_1, SAMPLE_EVENT_2, startIpmiSim, type IpmiSim } from '../support/ipmi-sim';
 
 async function until(condition: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {

@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { alarmClearedNotification, alarmNotification, type Alarm } from '../../lib/alarms/alarm';
 import { createLab, type LabCollector, type LabHost, type NetnsLab } from '../../infra/local/netns-lab';
 import type { ReceivedMessage } from '../../infra/local/sns-http-subscriber';
+import { alarmClearedNotification, alarmNotification, type Alarm } from '../../lib/contracts/etsi-alarm';
 import { adminDeliveriesFor, createWorld, sleep, waitUntil, type World } from '../support/world';
 
 /**

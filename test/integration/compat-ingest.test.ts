@@ -1,9 +1,9 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { alarmClearedNotification, alarmNotification, type Alarm } from '../../lib/alarms/alarm';
-import { awsClients } from '../../lib/aws/clients';
-import { config } from '../../lib/config';
 import { callApi } from '../../infra/local/local-cloud';
-import { localApiUrl } from '../../lib/local/local-endpoints';
+import { alarmClearedNotification, alarmNotification, type Alarm } from '../../lib/contracts/etsi-alarm';
+import { awsClients } from '../../lib/platform/aws-clients';
+import { config } from '../../lib/platform/config';
+import { localApiUrl } from '../../lib/platform/local-stack/local-endpoints';
 import { localCloud } from '../support/openstack';
 import { createWorld, eventually, type World } from '../support/world';
 

@@ -1,18 +1,18 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
-import type { FaultRecord } from '../../lib/alarms/fault-record';
-import { awsClients } from '../../lib/aws/clients';
-import { config } from '../../lib/config';
-import { ConcurrentUpdateError } from '../../lib/correlation/ports';
-import { DynamoDbFaultActions } from '../../lib/store/dynamodb-fault-actions';
-import { DynamoDbFaultStore } from '../../lib/store/dynamodb-fault-store';
-import { DynamoDbInventory } from '../../lib/store/dynamodb-inventory';
-import { DynamoDbPeerVotes } from '../../lib/store/dynamodb-peer-votes';
-import { ConcurrentSessionUpdateError, type OutboxEntry } from '../../lib/maintenance/workflow/ports';
-import { DynamoDbSessions } from '../../lib/store/dynamodb-sessions';
+import { DynamoDbFaultActions } from '../../lib/adapters/dynamodb/dynamodb-fault-actions';
+import { DynamoDbFaultStore } from '../../lib/adapters/dynamodb/dynamodb-fault-store';
+import { DynamoDbInventory } from '../../lib/adapters/dynamodb/dynamodb-inventory';
+import { DynamoDbPeerVotes } from '../../lib/adapters/dynamodb/dynamodb-peer-votes';
+import { DynamoDbSessions } from '../../lib/adapters/dynamodb/dynamodb-sessions';
+import { TenantTopics } from '../../lib/adapters/sns/tenant-topics';
+import type { FaultRecord } from '../../lib/inspector/fault-record';
+import { type PeerVote } from '../../lib/inspector/fault-signal';
+import { ConcurrentUpdateError } from '../../lib/inspector/ports';
 import type { Session } from '../../lib/maintenance/session/session';
-import type { PeerVote } from '../../lib/correlation/peer-quorum';
-import { TenantTopics } from '../../lib/tenants/tenant-topics';
+import { ConcurrentSessionUpdateError, type OutboxEntry } from '../../lib/maintenance/workflow/ports';
+import { awsClients } from '../../lib/platform/aws-clients';
+import { config } from '../../lib/platform/config';
 
 const unique = (name: string) => `${name}-${randomUUID().slice(0, 8)}`;
 

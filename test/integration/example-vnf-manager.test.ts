@@ -1,8 +1,8 @@
-import { generate } from 'selfsigned';
 import { randomUUID } from 'node:crypto';
+import { generate } from 'selfsigned';
 import { signSnsMessage, snsSigningIdentity } from '../../infra/local/sns-signing';
-import { localSnsCertificateAgent } from '../../lib/local/local-sns-certificate';
-import { localApiUrl } from '../../lib/local/local-endpoints';
+import { localApiUrl } from '../../lib/platform/local-stack/local-endpoints';
+import { localSnsCertificateAgent } from '../../lib/platform/local-stack/local-sns-certificate';
 import { ExampleVnfManager, type VnfManagerEvent } from '../sample-vnfm/example-vnf-manager';
 import { localCloud } from '../support/openstack';
 import { createWorld, waitUntil, type World } from '../support/world';

@@ -1,4 +1,4 @@
-import { alarmClearedNotification, alarmNotification } from '../../lib/alarms/alarm';
+import { alarmClearedNotification, alarmNotification } from '../../lib/contracts/etsi-alarm';
 import { createWorld, sleep, waitUntil, type World } from '../support/world';
 
 /** Time after the expected deliveries during which nothing more may arrive. */

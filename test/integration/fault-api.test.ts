@@ -1,5 +1,5 @@
-import { alarm as alarmSchema, type Alarm } from '../../lib/alarms/alarm';
 import { callApi } from '../../infra/local/local-cloud';
+import { alarm as alarmSchema, type Alarm } from '../../lib/contracts/etsi-alarm';
 import { localCloud } from '../support/openstack';
 import { createWorld, eventually, type World } from '../support/world';
 

@@ -1,9 +1,9 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { alarmClearedNotification, alarmNotification } from '../../lib/alarms/alarm';
-import { awsClients } from '../../lib/aws/clients';
-import { config } from '../../lib/config';
-import { faultConfirmed, faultCleared } from '../../lib/faults/fault-events';
 import { watchBus } from '../../infra/local/bus-watcher';
+import { faultCleared, faultConfirmed } from '../../lib/contracts/bus-events';
+import { alarmClearedNotification, alarmNotification } from '../../lib/contracts/etsi-alarm';
+import { awsClients } from '../../lib/platform/aws-clients';
+import { config } from '../../lib/platform/config';
 import { adminDeliveriesFor, createWorld, sleep, waitUntil, type World } from '../support/world';
 
 /** Time after the expected deliveries during which nothing more may arrive. */

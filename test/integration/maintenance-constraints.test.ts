@@ -1,5 +1,5 @@
-import type { Server } from '../../lib/vim/nova';
 import { callApi, type LocalCloud } from '../../infra/local/local-cloud';
+import type { Server } from '../../lib/adapters/openstack/nova';
 import { HOSTS, localCloud } from '../support/openstack';
 
 /**

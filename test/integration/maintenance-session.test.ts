@@ -1,15 +1,15 @@
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { awsClients } from '../../lib/aws/clients';
-import { config } from '../../lib/config';
-import type { Server } from '../../lib/vim/nova';
-import { FaultInjector } from '../../lib/southbound/fault-injector';
+import { invokeFunction } from '../../infra/local/invoke-function';
 import { callApi, type LocalCloud } from '../../infra/local/local-cloud';
+import { reportHostMaintained } from '../../infra/local/operator-automation';
 import { SnsHttpSubscriber, type ReceivedMessage } from '../../infra/local/sns-http-subscriber';
+import { FaultInjector } from '../../lib/adapters/eventbridge/fault-injector';
+import type { Server } from '../../lib/adapters/openstack/nova';
+import { awsClients } from '../../lib/platform/aws-clients';
+import { config } from '../../lib/platform/config';
 import { httpMaintenanceApi } from '../sample-vnfm/http-maintenance-api';
 import { SampleVnfManager } from '../sample-vnfm/vnf-manager';
-import { invokeFunction } from '../../infra/local/invoke-function';
-import { reportHostMaintained } from '../../infra/local/operator-automation';
 import { HOSTS, localCloud } from '../support/openstack';
 import { eventually, sleep } from '../support/world';
 

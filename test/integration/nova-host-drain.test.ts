@@ -1,7 +1,7 @@
-import type { MoveProgress } from '../../lib/maintenance/drain/host-drain';
-import type { Server } from '../../lib/vim/nova';
-import { NovaHostDrain } from '../../lib/vim/nova-host-drain';
 import type { LocalCloud } from '../../infra/local/local-cloud';
+import type { Server } from '../../lib/adapters/openstack/nova';
+import { NovaHostDrain } from '../../lib/adapters/openstack/nova-host-drain';
+import type { MoveProgress } from '../../lib/maintenance/host-drain';
 import { HOSTS, localCloud } from '../support/openstack';
 import { sleep } from '../support/world';
 

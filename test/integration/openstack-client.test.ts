@@ -1,8 +1,8 @@
-import { KeystoneSession } from '../../lib/vim/keystone';
-import { NeutronClient } from '../../lib/vim/neutron';
-import { NovaClient, type Server } from '../../lib/vim/nova';
-import { VimError } from '../../lib/vim/vim-error';
-import { adminCredentials } from '../../lib/local/local-openstack';
+import { KeystoneSession } from '../../lib/adapters/openstack/keystone';
+import { adminCredentials } from '../../lib/adapters/openstack/local-openstack';
+import { NeutronClient } from '../../lib/adapters/openstack/neutron';
+import { NovaClient, type Server } from '../../lib/adapters/openstack/nova';
+import { VimError } from '../../lib/adapters/openstack/vim-error';
 import { HOSTS, localCloud } from '../support/openstack';
 import { eventually } from '../support/world';
 

@@ -5,7 +5,7 @@ import { sessionList } from '../../lib/maintenance/api/session-view';
 import { localCloud } from '../support/openstack';
 import { createWorld, eventually, waitUntil, type World } from '../support/world';
 
-const CLI = join(PROJECT_ROOT, 'lib', 'cli', 'main.ts');
+const CLI = join(PROJECT_ROOT, 'lib', 'products', 'operator-cli', 'main.ts');
 const TSX = join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx');
 
 interface Ran {

@@ -1,17 +1,17 @@
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { alarmNotification } from '../../lib/alarms/alarm';
-import { awsClients } from '../../lib/aws/clients';
-import { config } from '../../lib/config';
-import { CORRELATOR_SOURCE } from '../../lib/faults/fault-events';
-import { DynamoDbFaultActions } from '../../lib/store/dynamodb-fault-actions';
-import { DynamoDbInventory } from '../../lib/store/dynamodb-inventory';
-import type { Server } from '../../lib/vim/nova';
-import { FaultInjector } from '../../lib/southbound/fault-injector';
+import { invokeFunction } from '../../infra/local/invoke-function';
 import { callApi } from '../../infra/local/local-cloud';
 import { openstackScript } from '../../infra/local/openstack';
 import { SnsHttpSubscriber } from '../../infra/local/sns-http-subscriber';
-import { invokeFunction } from '../../infra/local/invoke-function';
+import { DynamoDbFaultActions } from '../../lib/adapters/dynamodb/dynamodb-fault-actions';
+import { DynamoDbInventory } from '../../lib/adapters/dynamodb/dynamodb-inventory';
+import { FaultInjector } from '../../lib/adapters/eventbridge/fault-injector';
+import type { Server } from '../../lib/adapters/openstack/nova';
+import { CORRELATOR_SOURCE } from '../../lib/contracts/bus-events';
+import { alarmNotification } from '../../lib/contracts/etsi-alarm';
+import { awsClients } from '../../lib/platform/aws-clients';
+import { config } from '../../lib/platform/config';
 import { HOSTS, localCloud } from '../support/openstack';
 import { eventually, sleep } from '../support/world';
 

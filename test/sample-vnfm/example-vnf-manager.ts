@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { Agent } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
-import { SnsConsumer, snsHttpListener, type ReceivedNotification, type Receipt } from '../../lib/consumer-kit';
+import { SnsConsumer, snsHttpListener, type Receipt, type ReceivedNotification } from '../../lib/products/consumer-kit';
 import { authorizedCall } from './authorized-call';
 import { httpMaintenanceApi } from './http-maintenance-api';
 import { SampleVnfManager, type Handled, type SampleVnfManagerOptions } from './vnf-manager';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { TenantReplyBody } from '../../lib/maintenance/session/schemas';
+import type { TenantReplyBody } from '../../lib/contracts/fenix';
 import { authorizedCall } from './authorized-call';
 import type { MaintenanceApi } from './vnf-manager';
 

@@ -1,11 +1,11 @@
-import type { FaultNotification } from '../../lib/alarms/alarm';
+import type { FaultNotification } from '../../lib/contracts/etsi-alarm';
 import {
   tenantNotification,
   type InstanceAction,
   type ReplyState,
   type TenantNotification,
   type TenantReplyBody,
-} from '../../lib/maintenance/session/schemas';
+} from '../../lib/contracts/fenix';
 
 /** What the VNF manager needs of nfvi-doctor's maintenance API, with its own project's token. */
 export interface MaintenanceApi {

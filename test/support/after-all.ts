@@ -1,3 +1,3 @@
-import { destroyAwsClients } from '../../lib/aws/clients';
+import { destroyAwsClients } from '../../lib/platform/aws-clients';
 
 afterAll(() => destroyAwsClients());

@@ -4,9 +4,9 @@
  * "<RUN> #<i>") and prints "spooled <seq>" as each is spooled. Logs go to stderr as JSON lines.
  * Runs until SIGTERM (stops the delivery) or SIGKILL.
  */
-import { Delivery } from '../../lib/collector/delivery/delivery';
-import { collectorEventBridgeClient, EventBridgeSink } from '../../lib/collector/delivery/eventbridge-sink';
-import { now } from '../../lib/collector/report';
+import { collectorEventBridgeClient, EventBridgeSink } from '../../lib/adapters/eventbridge/collector-sink';
+import { Delivery } from '../../lib/monitor/delivery/delivery';
+import { now } from '../../lib/monitor/report';
 
 const setting = (name: string): string => {
   const value = process.env[name];

@@ -1,8 +1,8 @@
-import { destroyAwsClients } from '../../lib/aws/clients';
 import { createAdminTopic } from '../../infra/local/bootstrap';
 import { useLocalEnvironment } from '../../infra/local/local-env';
 import { KEYSTONE_PORT, startOpenStack } from '../../infra/local/openstack';
 import { isListening, startLocalStack, type LocalStack } from '../../infra/local/stack';
+import { destroyAwsClients } from '../../lib/platform/aws-clients';
 import { COMPUTE_HOSTS } from './openstack';
 
 declare global {

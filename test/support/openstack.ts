@@ -1,5 +1,5 @@
 import { LocalCloud } from '../../infra/local/local-cloud';
-import { readLocalOpenStackEnv } from '../../lib/local/local-openstack';
+import { readLocalOpenStackEnv } from '../../lib/adapters/openstack/local-openstack';
 
 /** The local OpenStack that the global setup started (tests that need a VIM use it). */
 export function localCloud(): LocalCloud {

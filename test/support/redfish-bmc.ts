@@ -1,8 +1,8 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { generate } from 'selfsigned';
-import type { RedfishBmcEntry } from '../../lib/fencing/bmc-credentials';
+import type { RedfishBmcEntry } from '../../lib/adapters/bmc/bmc-credentials';
 
 export type RedfishPowerState = 'On' | 'Off' | 'PoweringOn' | 'PoweringOff';
 

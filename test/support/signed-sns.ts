@@ -9,7 +9,7 @@ import {
   type SignableSnsMessage,
   type SnsSigningIdentity,
 } from '../../infra/local/sns-signing';
-import { localSnsCertificateAgent } from '../../lib/local/local-sns-certificate';
+import { localSnsCertificateAgent } from '../../lib/platform/local-stack/local-sns-certificate';
 
 /** A signing key of a test's own, its certificate served over HTTPS on a random port, and the agent that reaches it. */
 export interface TestSns {

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { awsClients } from '../../lib/aws/clients';
-import { config } from '../../lib/config';
-import type { InventoryFile } from '../../lib/inventory/inventory-file';
-import { loadInventory } from '../../lib/inventory/load-inventory';
-import { DynamoDbInventory } from '../../lib/store/dynamodb-inventory';
-import { TenantTopics } from '../../lib/tenants/tenant-topics';
-import { FaultInjector } from '../../lib/southbound/fault-injector';
 import { SnsHttpSubscriber } from '../../infra/local/sns-http-subscriber';
+import { DynamoDbInventory } from '../../lib/adapters/dynamodb/dynamodb-inventory';
+import { FaultInjector } from '../../lib/adapters/eventbridge/fault-injector';
+import { TenantTopics } from '../../lib/adapters/sns/tenant-topics';
+import { type InventoryFile } from '../../lib/contracts/inventory';
+import { loadInventory } from '../../lib/inventory/load-inventory';
+import { awsClients } from '../../lib/platform/aws-clients';
+import { config } from '../../lib/platform/config';
 
 /**
  * A test's own slice of the local stack: hosts and tenants named uniquely, loaded into the

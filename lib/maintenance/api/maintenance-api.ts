@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import type { Caller } from '../../auth/keystone-authorizer';
-import type { ApiOutcome } from '../../http/api-outcome';
-import type { HostDrain } from '../drain/host-drain';
-import { createSessionBody, tenantReplyBody } from '../session/schemas';
+import { createSessionBody, tenantReplyBody } from '../../contracts/fenix';
+import type { Caller } from '../../platform/auth/keystone-authorizer';
+import { isRefusal, type Outcome, type Refusal } from '../../platform/outcome';
+import type { HostDrain } from '../host-drain';
 import { projectInstanceIds, type Decision, type Session, type SessionEvent } from '../session/session';
 import type { SessionCreated, SessionDeleted, SessionList, SessionView } from './session-view';
 
@@ -23,8 +23,11 @@ export interface MaintenanceApiDeps {
 const issues = (error: z.ZodError) =>
   error.issues.map((i) => `${i.path.length > 0 ? `${i.path.join('.')}: ` : ''}${i.message}`).join('; ');
 
-const forbidden = (): ApiOutcome => ({ status: 403, message: 'this route is for administrators' });
-const notFound = (sessionId: string): ApiOutcome => ({ status: 404, message: `no maintenance session ${sessionId}` });
+const forbidden = (): Outcome => ({ kind: 'forbidden', message: 'this route is for administrators' });
+const notFound = (sessionId: string): Refusal => ({
+  kind: 'not-found',
+  message: `no maintenance session ${sessionId}`,
+});
 
 /** What an administrator sees of a session: state, hosts, per-host progress, per-tenant replies. */
 function adminView(s: Session): SessionView {
@@ -82,14 +85,14 @@ export class MaintenanceApi {
   constructor(private readonly deps: MaintenanceApiDeps) {}
 
   /** `POST /v1/maintenance`. */
-  async create(caller: Caller, body: unknown): Promise<ApiOutcome> {
+  async create(caller: Caller, body: unknown): Promise<Outcome> {
     if (!caller.isAdmin) return forbidden();
     const parsed = createSessionBody.safeParse(body);
-    if (!parsed.success) return { status: 400, message: issues(parsed.error) };
+    if (!parsed.success) return { kind: 'invalid', message: issues(parsed.error) };
     const computeHosts = await this.deps.vim.computeHosts();
     const hosts = parsed.data.hosts.length > 0 ? parsed.data.hosts : computeHosts;
     const unknown = hosts.filter((h) => !computeHosts.includes(h));
-    if (unknown.length > 0) return { status: 400, message: `not compute hosts of the VIM: ${unknown.join(', ')}` };
+    if (unknown.length > 0) return { kind: 'invalid', message: `not compute hosts of the VIM: ${unknown.join(', ')}` };
     const onHosts = await Promise.all(
       hosts.map(async (host) => ({ host, instances: await this.deps.vim.instancesOn(host) })),
     );
@@ -104,14 +107,14 @@ export class MaintenanceApi {
       admin_project_id: this.deps.adminProjectId,
       api_url: this.deps.apiUrl,
     });
-    if (decision.kind !== 'applied') return { status: 400, message: decision.detail };
+    if (decision.kind !== 'applied') return { kind: 'invalid', message: decision.detail };
     await this.deps.wake(sessionId);
     const created: SessionCreated = { session_id: sessionId };
-    return { status: 200, body: created };
+    return { kind: 'ok', body: created };
   }
 
   /** `GET /v1/maintenance`. */
-  async list(caller: Caller): Promise<ApiOutcome> {
+  async list(caller: Caller): Promise<Outcome> {
     if (!caller.isAdmin) return forbidden();
     const sessions = await this.deps.sessions.list();
     sessions.sort((a, b) => a.created_at.localeCompare(b.created_at));
@@ -123,53 +126,53 @@ export class MaintenanceApi {
         created_at: s.created_at,
       })),
     };
-    return { status: 200, body };
+    return { kind: 'ok', body };
   }
 
   /** `GET /v1/maintenance/{session_id}`. */
-  async get(caller: Caller, sessionId: string): Promise<ApiOutcome> {
+  async get(caller: Caller, sessionId: string): Promise<Outcome> {
     if (!caller.isAdmin) return forbidden();
     const session = await this.deps.sessions.get(sessionId);
-    return session ? { status: 200, body: adminView(session) } : notFound(sessionId);
+    return session ? { kind: 'ok', body: adminView(session) } : notFound(sessionId);
   }
 
   /** `DELETE /v1/maintenance/{session_id}`: a session under way fails cleanly, its hosts back in service. */
-  async delete(caller: Caller, sessionId: string): Promise<ApiOutcome> {
+  async delete(caller: Caller, sessionId: string): Promise<Outcome> {
     if (!caller.isAdmin) return forbidden();
     const decision = await this.deps.apply(sessionId, { type: 'admin-delete' });
     if (decision.kind === 'ignored' && decision.reason === 'no-session') return notFound(sessionId);
     if (decision.kind === 'applied') await this.deps.wake(sessionId);
     const session = await this.deps.sessions.get(sessionId);
     const deleted: SessionDeleted = { session_id: sessionId, state: session?.state };
-    return { status: 200, body: deleted };
+    return { kind: 'ok', body: deleted };
   }
 
   /** `GET /v1/maintenance/{session_id}/{project_id}`: the project's instances concerned now. */
-  async projectInstances(caller: Caller, sessionId: string, projectId: string): Promise<ApiOutcome> {
+  async projectInstances(caller: Caller, sessionId: string, projectId: string): Promise<Outcome> {
     const session = await this.visibleTo(caller, sessionId, projectId);
-    if ('status' in session) return session;
-    return { status: 200, body: { instance_ids: projectInstanceIds(session, projectId) ?? [] } };
+    if (isRefusal(session)) return session;
+    return { kind: 'ok', body: { instance_ids: projectInstanceIds(session, projectId) ?? [] } };
   }
 
   /** `PUT /v1/maintenance/{session_id}/{project_id}`: ACK_<STATE> or NACK_<STATE>, with instance_actions. */
-  async reply(caller: Caller, sessionId: string, projectId: string, body: unknown): Promise<ApiOutcome> {
+  async reply(caller: Caller, sessionId: string, projectId: string, body: unknown): Promise<Outcome> {
     const session = await this.visibleTo(caller, sessionId, projectId);
-    if ('status' in session) return session;
+    if (isRefusal(session)) return session;
     const parsed = tenantReplyBody.safeParse(body);
-    if (!parsed.success) return { status: 400, message: issues(parsed.error) };
+    if (!parsed.success) return { kind: 'invalid', message: issues(parsed.error) };
     const decision = await this.deps.apply(sessionId, {
       type: 'tenant-reply',
       project_id: projectId,
       body: parsed.data,
       received_at: this.deps.clock().toISOString(),
     });
-    if (decision.kind === 'rejected') return { status: 400, message: decision.detail };
+    if (decision.kind === 'rejected') return { kind: 'invalid', message: decision.detail };
     if (decision.kind === 'applied') await this.deps.wake(sessionId);
     const outcome = decision.kind === 'applied' ? 'accepted' : decision.reason;
     // A repeated reply is answered like the first: the tenant may be retrying after a lost answer.
     if (decision.kind === 'ignored' && !['duplicate', 'late', 'stale'].includes(decision.reason))
-      return { status: 409, message: decision.detail };
-    return { status: 200, body: { session_id: sessionId, project_id: projectId, outcome } };
+      return { kind: 'conflict', message: decision.detail };
+    return { kind: 'ok', body: { session_id: sessionId, project_id: projectId, outcome } };
   }
 
   /**
@@ -177,9 +180,9 @@ export class MaintenanceApi {
    * administrator), and a project that takes part. Otherwise 404, whether or not the session
    * exists, so that session ids cannot be probed.
    */
-  private async visibleTo(caller: Caller, sessionId: string, projectId: string): Promise<Session | ApiOutcome> {
+  private async visibleTo(caller: Caller, sessionId: string, projectId: string): Promise<Session | Refusal> {
     if (!caller.isAdmin && caller.projectId !== projectId)
-      return { status: 403, message: `project ${caller.projectId} may not act for project ${projectId}` };
+      return { kind: 'forbidden', message: `project ${caller.projectId} may not act for project ${projectId}` };
     const session = await this.deps.sessions.get(sessionId);
     if (!session || projectInstanceIds(session, projectId) === undefined) return notFound(sessionId);
     return session;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
+import { replyState } from '../../contracts/fenix';
 import { move, roundProject, session } from '../session/session';
-import { replyState } from '../session/schemas';
 
 /* The answers of the administrator's maintenance routes (Fenix's, with nfvi-doctor's progress details). */
 

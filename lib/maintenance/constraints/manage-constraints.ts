@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { Caller } from '../../auth/keystone-authorizer';
+import type { Caller } from '../../platform/auth/keystone-authorizer';
+import { type Outcome } from '../../platform/outcome';
 import {
   instanceConstraint,
   instanceGroupConstraint,
@@ -17,15 +18,16 @@ export interface ConstraintStore {
   delete(kind: ConstraintKind, id: string): Promise<void>;
 }
 
+/** The constraints of many instances and groups at once, as the planner reads them for a session's next step. */
+export interface ConstraintReader {
+  instances(instanceIds: string[]): Promise<InstanceConstraint[]>;
+  groups(groupIds: string[]): Promise<InstanceGroupConstraint[]>;
+}
+
 /** Which project owns an instance, as the VIM says (undefined: no such instance). */
 export interface InstanceDirectory {
   projectOf(instanceId: string): Promise<string | undefined>;
 }
-
-export type ConstraintOutcome =
-  | { status: 200; body: Constraint }
-  | { status: 204 }
-  | { status: 400 | 403 | 404; message: string };
 
 const schemas = { instance: instanceConstraint, instance_group: instanceGroupConstraint };
 const idField = { instance: 'instance_id', instance_group: 'group_id' } as const;
@@ -42,42 +44,42 @@ export class ManageConstraints {
     private readonly instances: InstanceDirectory,
   ) {}
 
-  async get(caller: Caller, kind: ConstraintKind, id: string): Promise<ConstraintOutcome> {
+  async get(caller: Caller, kind: ConstraintKind, id: string): Promise<Outcome> {
     const stored = await this.visible(caller, kind, id);
-    return stored ? { status: 200, body: stored } : notFound(kind, id);
+    return stored ? { kind: 'ok', body: stored } : notFound(kind, id);
   }
 
-  async delete(caller: Caller, kind: ConstraintKind, id: string): Promise<ConstraintOutcome> {
+  async delete(caller: Caller, kind: ConstraintKind, id: string): Promise<Outcome> {
     if (!(await this.visible(caller, kind, id))) return notFound(kind, id);
     await this.store.delete(kind, id);
-    return { status: 204 };
+    return { kind: 'done' };
   }
 
-  async put(caller: Caller, kind: ConstraintKind, id: string, body: unknown): Promise<ConstraintOutcome> {
+  async put(caller: Caller, kind: ConstraintKind, id: string, body: unknown): Promise<Outcome> {
     const withId = body && typeof body === 'object' ? { [idField[kind]]: id, ...body } : body;
     const parsed = schemas[kind].safeParse(withId);
-    if (!parsed.success) return { status: 400, message: z.prettifyError(parsed.error) };
+    if (!parsed.success) return { kind: 'invalid', message: z.prettifyError(parsed.error) };
     const constraint = parsed.data;
     if ((constraint as Record<string, unknown>)[idField[kind]] !== id)
-      return { status: 400, message: `${idField[kind]} in the body differs from the one in the path` };
+      return { kind: 'invalid', message: `${idField[kind]} in the body differs from the one in the path` };
     if (!caller.isAdmin && constraint.project_id !== caller.projectId)
       return {
-        status: 403,
+        kind: 'forbidden',
         message: `project ${caller.projectId} may not set constraints for project ${constraint.project_id}`,
       };
     const existing = await this.store.get(kind, id);
     if (existing && existing.project_id !== constraint.project_id && !caller.isAdmin)
       return {
-        status: 403,
+        kind: 'forbidden',
         message: `project ${caller.projectId} may not set ${kind.replace('_', ' ')} constraint ${id}`,
       };
     if (kind === 'instance') {
       const owner = await this.instances.projectOf(id);
       if (owner !== constraint.project_id)
-        return { status: 403, message: `instance ${id} is not an instance of project ${constraint.project_id}` };
+        return { kind: 'forbidden', message: `instance ${id} is not an instance of project ${constraint.project_id}` };
     }
     await this.store.put(kind, id, constraint);
-    return { status: 200, body: constraint };
+    return { kind: 'ok', body: constraint };
   }
 
   private async visible(caller: Caller, kind: ConstraintKind, id: string): Promise<Constraint | undefined> {
@@ -86,7 +88,7 @@ export class ManageConstraints {
   }
 }
 
-const notFound = (kind: ConstraintKind, id: string): ConstraintOutcome => ({
-  status: 404,
+const notFound = (kind: ConstraintKind, id: string): Outcome => ({
+  kind: 'not-found',
   message: `no ${kind.replace('_', ' ')} constraint ${id} in your project`,
 });

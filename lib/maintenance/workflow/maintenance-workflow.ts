@@ -1,28 +1,27 @@
 import { randomUUID } from 'node:crypto';
-import type { Publication } from '../../alarms/notifications';
-import type { HostDrain } from '../drain/host-drain';
+import { HOST_MAINTENANCE_REQUESTED } from '../../contracts/bus-events';
+import { HOST_EVENT_TYPE, SESSION_EVENT_TYPE, TENANT_EVENT_TYPE } from '../../contracts/fenix';
+import { type Notifier, type Publication } from '../../notifier/ports';
+import type { HostDrain } from '../host-drain';
 import { planSessionStep } from '../planner/session-planner';
-import { HOST_EVENT_TYPE, SESSION_EVENT_TYPE, TENANT_EVENT_TYPE } from '../session/schemas';
-import { step, type Decision, type Effect, type Session, type SessionEvent } from '../session/session';
+import { type Decision, type Effect, type Session, type SessionEvent } from '../session/session';
+import { step } from '../session/session-machine';
 import {
   ConcurrentSessionUpdateError,
   type ClusterSource,
   type InventoryRefresh,
   type MaintenanceMarks,
-  type MaintenanceNotifier,
   type OutboxEntry,
   type SessionStore,
   type WorkflowBus,
 } from './ports';
 
 /** The operator hook: put on the bus when hosts are empty; operator automation answers. */
-export const HOST_MAINTENANCE_REQUESTED = 'HostMaintenanceRequested';
-
 export interface WorkflowDeps {
   store: SessionStore;
   vim: HostDrain;
   cluster: ClusterSource;
-  notifier: MaintenanceNotifier;
+  notifier: Notifier;
   marks: MaintenanceMarks;
   inventory: InventoryRefresh;
   bus: WorkflowBus;

@@ -1,4 +1,3 @@
-import type { Publication } from '../../alarms/notifications';
 import type { ClusterSnapshot } from '../planner/session-planner';
 import type { Effect, Session } from '../session/session';
 
@@ -39,10 +38,6 @@ export interface SessionStore {
 /** The cluster as the drain planner needs it, read when a session asks for its next step. */
 export interface ClusterSource {
   snapshot(): Promise<ClusterSnapshot>;
-}
-
-export interface MaintenanceNotifier {
-  publish(messages: Publication[]): Promise<void>;
 }
 
 /** Marks a host so that its faults cause no VIM fault actions. */

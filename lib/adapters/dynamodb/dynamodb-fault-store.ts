@@ -1,0 +1,90 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { faultRecord, type FaultRecord } from '../../inspector/fault-record';
+import { ConcurrentUpdateError, type FaultStore } from '../../inspector/ports';
+
+const keyOf = (host: string, faultKey: string) => ({ pk: `FAULT#${host}#${faultKey}` });
+
+/** Publication marks are written only by markPublished/markPublishFailed/markRecorded, never by save. */
+const PUBLICATION_FIELDS = new Set(['publishedSeq', 'publishFailedSeq', 'recordedSeq']);
+
+/** Fault records in the alarms table, one item per host and fault key. */
+export class DynamoDbFaultStore implements FaultStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async get(host: string, faultKey: string): Promise<FaultRecord | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: keyOf(host, faultKey), ConsistentRead: true }),
+    );
+    return Item ? faultRecord.parse(Item) : undefined;
+  }
+
+  async save(record: FaultRecord, expectedVersion: number | undefined): Promise<void> {
+    const fields = Object.entries(record).filter(
+      ([name, value]) => !PUBLICATION_FIELDS.has(name) && value !== undefined,
+    );
+    const names = Object.fromEntries(fields.map(([name], i) => [`#f${i}`, name]));
+    const values = Object.fromEntries(fields.map(([, value], i) => [`:f${i}`, value]));
+    const sets = fields.map((_, i) => `#f${i} = :f${i}`);
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keyOf(record.host, record.faultKey),
+          UpdateExpression: `SET ${sets.join(', ')}, #published = if_not_exists(#published, :zero)`,
+          ...(expectedVersion === undefined
+            ? {
+                ConditionExpression: 'attribute_not_exists(pk)',
+                ExpressionAttributeNames: { ...names, '#published': 'publishedSeq' },
+              }
+            : {
+                ConditionExpression: '#version = :expected',
+                ExpressionAttributeNames: { ...names, '#published': 'publishedSeq', '#version': 'version' },
+              }),
+          ExpressionAttributeValues: {
+            ...values,
+            ':zero': 0,
+            ...(expectedVersion === undefined ? {} : { ':expected': expectedVersion }),
+          },
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException)
+        throw new ConcurrentUpdateError(record.host, record.faultKey);
+      throw error;
+    }
+  }
+
+  markPublished(host: string, faultKey: string, transitionSeq: number): Promise<void> {
+    return this.mark(host, faultKey, 'publishedSeq', transitionSeq);
+  }
+
+  markPublishFailed(host: string, faultKey: string, transitionSeq: number): Promise<void> {
+    return this.mark(host, faultKey, 'publishFailedSeq', transitionSeq);
+  }
+
+  markRecorded(host: string, faultKey: string, transitionSeq: number): Promise<void> {
+    return this.mark(host, faultKey, 'recordedSeq', transitionSeq);
+  }
+
+  /** Raises a mark, never lowers it: a late writer of an older transition changes nothing. */
+  private async mark(host: string, faultKey: string, field: string, transitionSeq: number): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keyOf(host, faultKey),
+          UpdateExpression: 'SET #mark = :seq',
+          ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(#mark) OR #mark < :seq)',
+          ExpressionAttributeNames: { '#mark': field },
+          ExpressionAttributeValues: { ':seq': transitionSeq },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+}

@@ -1,0 +1,350 @@
+import { v5 as uuidv5 } from 'uuid';
+import type { Alarm } from '../contracts/etsi-alarm';
+import type { CatalogueEntry } from '../contracts/fault-catalogue';
+import { catalogueEntry, type FaultType } from '../contracts/fault-catalogue';
+import { type InventoryInstance } from '../contracts/inventory';
+import type { Observation } from '../contracts/southbound';
+import { type HostInventory } from '../inventory/inventory';
+import type { FaultRecord, Transition } from './fault-record';
+import type { FaultSignal } from './fault-signal';
+import { FENCING_DETAIL_PREFIX } from './fencing-signals';
+
+/** Alarm ids are derived, not random, so that a retried decision yields the same alarms. */
+const ALARM_ID_NAMESPACE = '08a3861d-1f45-4081-9c9f-f50d4daf34ac';
+
+export interface AlarmContext {
+  now: string;
+  vimConnectionId: string;
+  adminProjectId: string;
+}
+
+export type IgnoreReason = 'duplicate' | 'stale' | 'unchanged';
+
+export type Decision =
+  | { kind: 'ignore'; reason: IgnoreReason }
+  /** Store the record; with a transition, its notifications must be published. */
+  | { kind: 'store'; record: FaultRecord; transition?: Transition };
+
+export type ActionableSignal = Exclude<FaultSignal, { kind: 'vote' }>;
+
+/** Where a new observation stands against the last one applied to the fault. */
+export function orderOf(last: Observation | undefined, next: Observation): 'new' | IgnoreReason {
+  if (!last) return 'new';
+  if (last.collectorId === next.collectorId) {
+    if (next.seq === last.seq) return 'duplicate';
+    return next.seq < last.seq ? 'stale' : 'new';
+  }
+  return Date.parse(next.observedAt) < Date.parse(last.observedAt) ? 'stale' : 'new';
+}
+
+/**
+ * The alarm lifecycle: given the fault's current record, one signal and the host's
+ * inventory, decide what changes. Raise on a new fault, update an active alarm whose
+ * severity or type changed, clear when the fault ends; ignore duplicates and anything
+ * older than the state it would change.
+ */
+export function decide(
+  current: FaultRecord | undefined,
+  signal: ActionableSignal,
+  inventory: HostInventory,
+  ctx: AlarmContext,
+): Decision {
+  if (signal.kind === 'fenced') return decideFenced(current, signal, ctx);
+  const ordered = signal.kind === 'boot' || signal.ordered !== false;
+  const order = ordered ? orderOf(current?.lastObservation, signal.observation) : 'new';
+  if (order !== 'new') return { kind: 'ignore', reason: order };
+  return signal.kind === 'boot'
+    ? decideBoot(current, signal, inventory, ctx)
+    : decideCondition(current, signal, inventory, ctx);
+}
+
+/**
+ * The alarm of a fenced host is updated once to say so, in place of its fencing line. A fencing
+ * of an earlier death (another host alarm) or of an alarm cleared meanwhile changes nothing.
+ */
+function decideFenced(
+  current: FaultRecord | undefined,
+  signal: Extract<ActionableSignal, { kind: 'fenced' }>,
+  ctx: AlarmContext,
+): Decision {
+  const alarm = current?.hostAlarm;
+  if (!current || current.status !== 'ACTIVE' || alarm?.id !== signal.hostAlarmId)
+    return { kind: 'ignore', reason: 'stale' };
+  if (alarm.faultDetails.includes(signal.detail)) return { kind: 'ignore', reason: 'duplicate' };
+  const fault = { ...catalogueEntry(alarm.faultType as FaultType), perceivedSeverity: alarm.perceivedSeverity };
+  const faultDetails = [...alarm.faultDetails.filter((line) => !line.startsWith(FENCING_DETAIL_PREFIX)), signal.detail];
+  const condition = {
+    kind: 'condition' as const,
+    host: current.host,
+    faultKey: current.faultKey,
+    active: true,
+    fault,
+    faultDetails,
+    // The fencing changes what the alarm says, not which observation it stands on.
+    observation: current.lastObservation,
+  };
+  const decision = update(current, condition, { known: true, instances: [] }, ctx);
+  if (decision.kind === 'store') decision.record.fencedSeq = decision.record.transitionSeq;
+  return decision;
+}
+
+function decideCondition(
+  current: FaultRecord | undefined,
+  signal: Extract<ActionableSignal, { kind: 'condition' }>,
+  inventory: HostInventory,
+  ctx: AlarmContext,
+): Decision {
+  const active = current?.status === 'ACTIVE';
+  if (signal.active && !active) return raise(current, signal, signal.fault, signal.faultDetails, inventory, ctx);
+  if (signal.active && current && active) {
+    const alarm = current.hostAlarm;
+    const changed =
+      alarm?.perceivedSeverity !== signal.fault.perceivedSeverity || alarm?.faultType !== signal.fault.faultType;
+    if (changed) return update(current, signal, inventory, ctx);
+    return signal.ordered === false ? { kind: 'ignore', reason: 'unchanged' } : observe(current, signal);
+  }
+  if (!signal.active && current && active) return clear(current, signal, ctx);
+  // A derived condition is re-evaluated on every vote: only its transitions are worth a write.
+  if (signal.ordered === false) return { kind: 'ignore', reason: 'unchanged' };
+  return observe(current, signal);
+}
+
+function decideBoot(
+  current: FaultRecord | undefined,
+  signal: Extract<ActionableSignal, { kind: 'boot' }>,
+  inventory: HostInventory,
+  ctx: AlarmContext,
+): Decision {
+  // First sight of the host: remember its boot id, nothing to report.
+  if (!current?.bootId) return observe(current, signal, { bootId: signal.bootId });
+  const rebooted = current.bootId !== signal.bootId;
+  if (rebooted && current.status === 'CLEARED') {
+    const details = [`boot id changed from ${current.bootId} to ${signal.bootId}, up ${signal.uptimeS} s`];
+    return raise(current, signal, catalogueEntry('compute.host.reboot'), details, inventory, ctx, {
+      bootId: signal.bootId,
+    });
+  }
+  if (rebooted) return observe(current, signal, { bootId: signal.bootId });
+  // The host reports again from the same boot: it is back and stable.
+  if (current.status === 'ACTIVE') return clear(current, signal, ctx);
+  return { kind: 'ignore', reason: 'unchanged' };
+}
+
+const observe = (
+  current: FaultRecord | undefined,
+  signal: ActionableSignal,
+  extra: Partial<FaultRecord> = {},
+): Decision => ({
+  kind: 'store',
+  record: {
+    ...(current ?? emptyRecord(signal)),
+    ...extra,
+    version: (current?.version ?? 0) + 1,
+    lastObservation: signal.observation,
+  },
+});
+
+const emptyRecord = (signal: ActionableSignal): FaultRecord => ({
+  host: signal.host,
+  faultKey: signal.faultKey,
+  status: 'CLEARED',
+  version: 0,
+  transitionSeq: 0,
+  publishedSeq: 0,
+  raisedSeq: 0,
+  lastObservation: signal.observation,
+  instanceAlarms: [],
+});
+
+const alarmIdOf = (host: string, faultKey: string, raisedSeq: number, managedObjectId: string) =>
+  uuidv5(`${host}|${faultKey}|${raisedSeq}|${managedObjectId}`, ALARM_ID_NAMESPACE);
+
+function alarmFields(fault: CatalogueEntry, faultDetails: string[]) {
+  return {
+    perceivedSeverity: fault.perceivedSeverity,
+    eventType: fault.eventType,
+    faultType: fault.faultType,
+    probableCause: fault.probableCause,
+    faultDetails,
+  };
+}
+
+function instanceAlarm(
+  host: string,
+  instance: InventoryInstance,
+  id: string,
+  hostAlarmId: string,
+  fault: CatalogueEntry,
+  faultDetails: string[],
+  eventTime: string,
+  ctx: AlarmContext,
+): Alarm {
+  return {
+    id,
+    managedObjectId: instance.id,
+    tenantId: instance.tenantId,
+    rootCauseFaultyResource: {
+      faultyResource: { vimConnectionId: ctx.vimConnectionId, resourceId: host },
+      faultyResourceType: fault.faultyResourceType,
+    },
+    alarmRaisedTime: ctx.now,
+    ackState: 'UNACKNOWLEDGED',
+    eventTime,
+    isRootCause: false,
+    correlatedAlarmIds: [hostAlarmId],
+    ...alarmFields(fault, [`instance ${instance.name || instance.id} on host ${host}`, ...faultDetails]),
+  };
+}
+
+/** Instance alarms for the instances that have none yet. */
+function newInstanceAlarms(
+  record: Pick<FaultRecord, 'host' | 'faultKey' | 'raisedSeq' | 'instanceAlarms'>,
+  hostAlarmId: string,
+  inventory: HostInventory,
+  fault: CatalogueEntry,
+  faultDetails: string[],
+  eventTime: string,
+  ctx: AlarmContext,
+): Alarm[] {
+  const alarmed = new Set(record.instanceAlarms.map((a) => a.managedObjectId));
+  return inventory.instances
+    .filter((instance) => !alarmed.has(instance.id))
+    .map((instance) =>
+      instanceAlarm(
+        record.host,
+        instance,
+        alarmIdOf(record.host, record.faultKey, record.raisedSeq, instance.id),
+        hostAlarmId,
+        fault,
+        faultDetails,
+        eventTime,
+        ctx,
+      ),
+    );
+}
+
+function hostDetails(faultDetails: string[], inventory: HostInventory): string[] {
+  return inventory.known ? faultDetails : [...faultDetails, 'host is not in the inventory: no tenant notified'];
+}
+
+function raise(
+  current: FaultRecord | undefined,
+  signal: ActionableSignal,
+  fault: CatalogueEntry,
+  faultDetails: string[],
+  inventory: HostInventory,
+  ctx: AlarmContext,
+  extra: Partial<FaultRecord> = {},
+): Decision {
+  const base = current ?? emptyRecord(signal);
+  const transitionSeq = base.transitionSeq + 1;
+  const raisedSeq = transitionSeq;
+  const eventTime = signal.observation.observedAt;
+  const hostAlarmId = alarmIdOf(signal.host, signal.faultKey, raisedSeq, signal.host);
+  const instanceAlarms = newInstanceAlarms(
+    { host: signal.host, faultKey: signal.faultKey, raisedSeq, instanceAlarms: [] },
+    hostAlarmId,
+    inventory,
+    fault,
+    faultDetails,
+    eventTime,
+    ctx,
+  );
+  const hostAlarm: Alarm = {
+    id: hostAlarmId,
+    managedObjectId: signal.host,
+    tenantId: ctx.adminProjectId,
+    rootCauseFaultyResource: {
+      faultyResource: { vimConnectionId: ctx.vimConnectionId, resourceId: signal.host },
+      faultyResourceType: fault.faultyResourceType,
+    },
+    alarmRaisedTime: ctx.now,
+    ackState: 'UNACKNOWLEDGED',
+    eventTime,
+    isRootCause: true,
+    correlatedAlarmIds: instanceAlarms.map((a) => a.id),
+    ...alarmFields(fault, hostDetails(faultDetails, inventory)),
+  };
+  return {
+    kind: 'store',
+    transition: 'RAISED',
+    record: {
+      ...base,
+      ...extra,
+      status: 'ACTIVE',
+      version: base.version + 1,
+      transitionSeq,
+      raisedSeq,
+      lastTransition: 'RAISED',
+      transitionAt: ctx.now,
+      lastObservation: signal.observation,
+      impact: fault.impact,
+      hostAlarm,
+      instanceAlarms,
+    },
+  };
+}
+
+function update(
+  current: FaultRecord,
+  signal: Extract<ActionableSignal, { kind: 'condition' }>,
+  inventory: HostInventory,
+  ctx: AlarmContext,
+): Decision {
+  const { fault, faultDetails } = signal;
+  const changed = (alarm: Alarm, details: string[]): Alarm => ({
+    ...alarm,
+    ...alarmFields(fault, details),
+    rootCauseFaultyResource: { ...alarm.rootCauseFaultyResource, faultyResourceType: fault.faultyResourceType },
+    alarmChangedTime: ctx.now,
+  });
+  const hostAlarm = current.hostAlarm as Alarm;
+  const existing = current.instanceAlarms.map((a) => changed(a, [a.faultDetails[0] ?? '', ...faultDetails]));
+  const added = newInstanceAlarms(
+    current,
+    hostAlarm.id,
+    inventory,
+    fault,
+    faultDetails,
+    signal.observation.observedAt,
+    ctx,
+  );
+  const instanceAlarms = [...existing, ...added];
+  return {
+    kind: 'store',
+    transition: 'UPDATED',
+    record: {
+      ...current,
+      version: current.version + 1,
+      transitionSeq: current.transitionSeq + 1,
+      lastTransition: 'UPDATED',
+      transitionAt: ctx.now,
+      lastObservation: signal.observation,
+      impact: fault.impact,
+      hostAlarm: {
+        ...changed(hostAlarm, hostDetails(faultDetails, inventory)),
+        correlatedAlarmIds: instanceAlarms.map((a) => a.id),
+      },
+      instanceAlarms,
+    },
+  };
+}
+
+function clear(current: FaultRecord, signal: ActionableSignal, ctx: AlarmContext): Decision {
+  const cleared = (alarm: Alarm): Alarm => ({ ...alarm, perceivedSeverity: 'CLEARED', alarmClearedTime: ctx.now });
+  return {
+    kind: 'store',
+    transition: 'CLEARED',
+    record: {
+      ...current,
+      status: 'CLEARED',
+      version: current.version + 1,
+      transitionSeq: current.transitionSeq + 1,
+      lastTransition: 'CLEARED',
+      transitionAt: ctx.now,
+      lastObservation: signal.observation,
+      hostAlarm: current.hostAlarm && cleared(current.hostAlarm),
+      instanceAlarms: current.instanceAlarms.map(cleared),
+    },
+  };
+}

@@ -1,0 +1,179 @@
+import { parseCollectorEvent } from '../contracts/southbound';
+import type { HostInventory } from '../inventory/inventory';
+import { type Notifier } from '../notifier/ports';
+import { type Quarantine } from '../platform/quarantine';
+import { decide, type ActionableSignal, type AlarmContext, type IgnoreReason } from './alarm-lifecycle';
+import { faultEventOf } from './fault-events';
+import { needsRecording, needsRepublish, type FaultRecord } from './fault-record';
+import { faultSignalOf, type PeerVote } from './fault-signal';
+import { fencingFailureCleared, fencingSignalsOf, notFencedDetail, parseFencingEvent } from './fencing-signals';
+import { deliveriesOf } from './notifications';
+import { quorumOf, quorumSignal, type QuorumSettings } from './peer-quorum';
+import {
+  ConcurrentUpdateError,
+  type AlarmProjection,
+  type FaultEventPublisher,
+  type FaultStore,
+  type InventoryReader,
+  type PeerVoteStore,
+} from './ports';
+
+export type CorrelatorSettings = Omit<AlarmContext, 'now'> & {
+  quorum: QuorumSettings;
+  /** Whether dead hosts are fenced: their host-down alarms then say whether they are yet. */
+  fencing: boolean;
+};
+
+export interface CorrelatorDeps {
+  faults: FaultStore;
+  inventory: InventoryReader;
+  notifier: Notifier;
+  alarmViews: AlarmProjection;
+  faultEvents: FaultEventPublisher;
+  quarantine: Quarantine;
+  peerVotes: PeerVoteStore;
+  settings: CorrelatorSettings;
+  clock: () => Date;
+}
+
+export type CorrelationOutcome =
+  | { outcome: 'quarantined'; reason: string; quarantineId: string }
+  | { outcome: 'vote-ignored'; reason: 'duplicate' | 'stale' }
+  | { outcome: 'ignored'; reason: IgnoreReason; republished: number }
+  | { outcome: 'recorded'; republished: number }
+  | { outcome: 'RAISED' | 'UPDATED' | 'CLEARED'; notifications: number; republished: number };
+
+const MAX_ATTEMPTS = 5;
+const NO_INVENTORY: HostInventory = { known: true, instances: [] };
+
+/**
+ * Correlates one southbound event, or one of the fencer's (a host fenced, or its fencing failed).
+ * Primary course:
+ * 1. validate it against the southbound contract; quarantine it with the reason if it fails;
+ * 2. map it through the fault catalogue to a fault signal; a peer's vote is stored and the
+ *    host's quorum of observers re-evaluated into a host-down condition;
+ * 3. read the fault's record and, when an alarm may be raised, the host's instances;
+ *    finish publishing a transition whose publisher failed or ended without publishing, and
+ *    recording one the fault API's copy of the alarms does not show yet;
+ * 4. decide the alarm transition and store it with a conditional write (re-read on conflict);
+ * 5. publish the admin and tenant notifications, then FaultConfirmed/FaultCleared on the bus;
+ * 6. mark the transition published, so that a duplicate event publishes nothing again;
+ * 7. bring the fault API's copy of the alarms up to date, and mark that too. It comes last so
+ *    that it never delays a notification nor, if slow, makes a retry publish them again.
+ */
+export async function correlateEvent(
+  raw: unknown,
+  deps: CorrelatorDeps,
+  invocation: { deadline: Date },
+): Promise<CorrelationOutcome> {
+  const fencing = parseFencingEvent(raw);
+  if (fencing) {
+    if (!fencing.ok) return quarantine(raw, fencing.reason, deps);
+    const [primary, ...consequences] = fencingSignalsOf(fencing.event);
+    const outcome = await applySignal(async () => primary, deps, invocation);
+    for (const signal of consequences) await applySignal(async () => signal, deps, invocation);
+    return outcome;
+  }
+  const parsed = parseCollectorEvent(raw);
+  if (!parsed.ok) return quarantine(raw, parsed.reason, deps);
+  const signal = faultSignalOf(parsed.event);
+  if (signal.kind === 'vote') {
+    const stored = await deps.peerVotes.put(signal.vote);
+    if (stored !== 'stored') return { outcome: 'vote-ignored', reason: stored };
+    const outcome = await applySignal(async () => quorumSignalOf(signal.vote, deps), deps, invocation);
+    // A host back from the dead needs no fencing any more: a failed fencing's alarm ends with the death.
+    if (outcome.outcome === 'CLEARED' && deps.settings.fencing) {
+      const back = fencingFailureCleared(signal.vote.host, deps.clock().toISOString(), 'the host is reachable again');
+      await applySignal(async () => back, deps, invocation);
+    }
+    return outcome;
+  }
+  return applySignal(async () => signal, deps, invocation);
+}
+
+async function quarantine(raw: unknown, reason: string, deps: CorrelatorDeps): Promise<CorrelationOutcome> {
+  const quarantineId = await deps.quarantine.put({
+    source: 'correlator',
+    reason,
+    payload: raw,
+    receivedAt: deps.clock().toISOString(),
+  });
+  return { outcome: 'quarantined', reason, quarantineId };
+}
+
+/**
+ * Counts the host's quorum with every vote stored so far. A vote stored by a concurrent
+ * invocation after this count is not in it; when that invocation decides nothing changed, the
+ * decision made here stands until the next vote (collectors refresh theirs every 30 s).
+ */
+async function quorumSignalOf(vote: PeerVote, deps: CorrelatorDeps): Promise<ActionableSignal> {
+  const verdict = quorumOf(await deps.peerVotes.votes(vote.host), deps.clock(), deps.settings.quorum);
+  const signal = quorumSignal(vote.host, verdict, vote);
+  // Where hosts are fenced, a standby must be able to tell a host surely gone from one merely unreachable.
+  if (verdict.down && deps.settings.fencing) signal.faultDetails.push(notFencedDetail());
+  return signal;
+}
+
+/**
+ * Applies a signal to its fault's record. The signal is re-read on every attempt, because a
+ * quorum must be counted again after a concurrent writer changed the record.
+ */
+async function applySignal(
+  signalOf: () => Promise<ActionableSignal>,
+  deps: CorrelatorDeps,
+  invocation: { deadline: Date },
+): Promise<CorrelationOutcome> {
+  const { quorum: _quorum, fencing: _fencing, ...alarmSettings } = deps.settings;
+  let republished = 0;
+  for (let attempt = 1; ; attempt++) {
+    const signal = await signalOf();
+    const mayRaise = signal.kind === 'boot' || (signal.kind === 'condition' && signal.active && !signal.adminOnly);
+    const [stored, inventory] = await Promise.all([
+      deps.faults.get(signal.host, signal.faultKey),
+      mayRaise ? deps.inventory.hostInventory(signal.host) : Promise.resolve(NO_INVENTORY),
+    ]);
+    let current = stored;
+    if (current && needsRepublish(current, deps.clock())) {
+      republished += await publish(current, deps);
+      current = { ...current, publishedSeq: current.transitionSeq, recordedSeq: current.transitionSeq };
+    } else if (current && needsRecording(current)) {
+      await recordAlarmViews(current, deps);
+      current = { ...current, recordedSeq: current.publishedSeq };
+    }
+    const decision = decide(current, signal, inventory, { ...alarmSettings, now: deps.clock().toISOString() });
+    if (decision.kind === 'ignore') return { outcome: 'ignored', reason: decision.reason, republished };
+    const record = decision.transition
+      ? { ...decision.record, publishBy: invocation.deadline.toISOString() }
+      : decision.record;
+    try {
+      await deps.faults.save(record, current?.version);
+    } catch (error) {
+      if (error instanceof ConcurrentUpdateError && attempt < MAX_ATTEMPTS) continue;
+      throw error;
+    }
+    if (!decision.transition) return { outcome: 'recorded', republished };
+    const notifications = await publish(record, deps);
+    return { outcome: decision.transition, notifications, republished };
+  }
+}
+
+async function publish(record: FaultRecord, deps: CorrelatorDeps): Promise<number> {
+  const deliveries = deliveriesOf(record);
+  try {
+    await deps.notifier.publish(deliveries);
+    const event = faultEventOf(record);
+    if (event) await deps.faultEvents.emit(event);
+  } catch (error) {
+    // Let the retry of this or any later event take over at once.
+    await deps.faults.markPublishFailed(record.host, record.faultKey, record.transitionSeq).catch(() => undefined);
+    throw error;
+  }
+  await deps.faults.markPublished(record.host, record.faultKey, record.transitionSeq);
+  await recordAlarmViews(record, deps);
+  return deliveries.length;
+}
+
+async function recordAlarmViews(record: FaultRecord, deps: CorrelatorDeps): Promise<void> {
+  await deps.alarmViews.record(record);
+  await deps.faults.markRecorded(record.host, record.faultKey, record.transitionSeq);
+}

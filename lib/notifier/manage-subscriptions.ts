@@ -1,0 +1,116 @@
+import { z } from 'zod';
+import type { Caller } from '../platform/auth/keystone-authorizer';
+import { type Outcome } from '../platform/outcome';
+import { SubscriptionConflictError, type SubscriptionStore, type TopicSubscriptions } from './ports';
+import { filterPolicyOf, protocolOf, subscriptionIdOf, subscriptionRequest, type Subscription } from './subscription';
+
+export interface SubscriptionSettings {
+  adminProjectId: string;
+  /** The API's base URL, for the subscriptions' self links. */
+  apiUrl: string;
+}
+
+/**
+ * The subscription routes' rules (Doctor's Subscribe, ETSI's FmSubscription). A subscription
+ * is an SNS subscription, with the filter as its filter policy, on the caller's own topic:
+ * a tenant can never subscribe to another tenant's notifications. Administrators subscribe to
+ * the admin topic, or to a tenant's topic with `tenantId`. Each project sees and deletes only
+ * the subscriptions it created; another's answers 404. The same request twice gives the same
+ * subscription (200 the second time), so a retried POST creates nothing new. SNS keeps one
+ * subscription per topic and endpoint, so an endpoint already subscribed to the same topic, by
+ * another filter or another project, answers 409: one project's delete never silently ends
+ * another's deliveries.
+ */
+export class ManageSubscriptions {
+  constructor(
+    private readonly store: SubscriptionStore,
+    private readonly topics: TopicSubscriptions,
+    private readonly settings: SubscriptionSettings,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  async create(caller: Caller, body: unknown): Promise<Outcome> {
+    const parsed = subscriptionRequest.safeParse(body);
+    if (!parsed.success) return { kind: 'invalid', message: z.prettifyError(parsed.error) };
+    const request = parsed.data;
+    if (request.tenantId !== undefined && request.tenantId !== caller.projectId && !caller.isAdmin) {
+      return {
+        kind: 'forbidden',
+        message: `project ${caller.projectId} may not subscribe to the notifications of project ${request.tenantId}`,
+      };
+    }
+    const tenantId = request.tenantId ?? (caller.isAdmin ? this.settings.adminProjectId : caller.projectId);
+    const id = subscriptionIdOf(caller.projectId, tenantId, request);
+    const existing = await this.store.get(caller.projectId, id);
+    if (existing) return { kind: 'ok', body: this.view(existing) };
+    const protocol = protocolOf(request.callbackUri);
+    let subscriptionArn: string;
+    try {
+      subscriptionArn = await this.topics.subscribe({
+        tenantId,
+        protocol,
+        endpoint: request.callbackUri,
+        filterPolicy: filterPolicyOf(request.filter),
+      });
+    } catch (error) {
+      if (error instanceof SubscriptionConflictError) return conflict(request.callbackUri);
+      throw error;
+    }
+    const others = (await this.store.sharing(subscriptionArn)).filter(
+      (s) => s.ownerProjectId !== caller.projectId || s.id !== id,
+    );
+    if (others.length > 0) return conflict(request.callbackUri);
+    const subscription: Subscription = {
+      id,
+      ownerProjectId: caller.projectId,
+      tenantId,
+      callbackUri: request.callbackUri,
+      ...(request.filter ? { filter: request.filter } : {}),
+      subscriptionArn,
+      createdAt: this.clock().toISOString(),
+    };
+    if ((await this.store.put(subscription)) === 'exists') {
+      const stored = await this.store.get(caller.projectId, id);
+      return { kind: 'ok', body: this.view(stored ?? subscription) };
+    }
+    return { kind: 'created', body: this.view(subscription) };
+  }
+
+  async list(caller: Caller): Promise<Outcome> {
+    const subscriptions = await this.store.list(caller.projectId);
+    return { kind: 'ok', body: subscriptions.map((s) => this.view(s)) };
+  }
+
+  async get(caller: Caller, id: string): Promise<Outcome> {
+    const subscription = await this.store.get(caller.projectId, id);
+    return subscription ? { kind: 'ok', body: this.view(subscription) } : notFound(id);
+  }
+
+  async delete(caller: Caller, id: string): Promise<Outcome> {
+    const subscription = await this.store.get(caller.projectId, id);
+    if (!subscription) return notFound(id);
+    const others = (await this.store.sharing(subscription.subscriptionArn)).filter((s) => s.id !== id);
+    if (others.length === 0) await this.topics.unsubscribe(subscription.subscriptionArn);
+    await this.store.delete(caller.projectId, id);
+    return { kind: 'done' };
+  }
+
+  /** ETSI's FmSubscription, with whose notifications it receives and how. */
+  private view(subscription: Subscription) {
+    return {
+      id: subscription.id,
+      callbackUri: subscription.callbackUri,
+      ...(subscription.filter ? { filter: subscription.filter } : {}),
+      tenantId: subscription.tenantId,
+      protocol: protocolOf(subscription.callbackUri),
+      createdAt: subscription.createdAt,
+      _links: { self: { href: `${this.settings.apiUrl}/v1/subscriptions/${subscription.id}` } },
+    };
+  }
+}
+
+const notFound = (id: string): Outcome => ({ kind: 'not-found', message: `no subscription ${id}` });
+const conflict = (endpoint: string): Outcome => ({
+  kind: 'conflict',
+  message: `${endpoint} already receives these notifications through another subscription: delete that one first, or use another endpoint`,
+});

@@ -1,0 +1,17 @@
+/**
+ * What a use case decided for its caller, in the domain's words: a result, something created,
+ * done with nothing to show, or a refusal with its reason. Only the handler layer turns it into
+ * HTTP (lib/platform/http/responses.ts).
+ */
+export type Outcome = { kind: 'ok'; body: unknown } | { kind: 'created'; body: unknown } | { kind: 'done' } | Refusal;
+
+/** Why a request is refused: it is malformed, the caller may not, there is no such thing, or it clashes. */
+export type Refusal = {
+  kind: 'invalid' | 'forbidden' | 'not-found' | 'conflict';
+  message: string;
+  /** Structured details the caller may read (e.g. which events of a batch were refused). */
+  details?: unknown;
+};
+
+export const isRefusal = (outcome: Outcome | object): outcome is Refusal =>
+  'kind' in outcome && ['invalid', 'forbidden', 'not-found', 'conflict'].includes((outcome as Refusal).kind);

@@ -1,0 +1,22 @@
+import { DynamoDbQuarantine } from '../adapters/dynamodb/dynamodb-quarantine';
+import { EventBridgePublisher } from '../adapters/eventbridge/eventbridge-publisher';
+import { COLLECTOR_SOURCE } from '../contracts/bus-events';
+import type { IngestDeps } from '../inspector/ingest/ingest-fault-reports';
+import { awsClients } from '../platform/aws-clients';
+import { config } from '../platform/config';
+
+let deps: IngestDeps | undefined;
+
+/** The compatibility ingest's adapters: it puts southbound fault reports on the bus as a collector would. */
+export function ingestDeps(): IngestDeps {
+  if (deps) return deps;
+  const cfg = config();
+  const { dynamo, eventBridge } = awsClients();
+  const bus = new EventBridgePublisher(eventBridge, cfg.eventBusName, COLLECTOR_SOURCE);
+  deps = {
+    publish: (detail) => bus.emit({ detailType: 'fault.report', detail }),
+    quarantine: new DynamoDbQuarantine(dynamo, cfg.quarantineTable),
+    clock: () => new Date(),
+  };
+  return deps;
+}
