@@ -45,21 +45,22 @@ module.exports = {
     {
       name: 'blocks-use-pure-platform-only',
       severity: 'error',
-      comment: "Doctor's blocks may use the platform's pure helpers, not its AWS clients, config, logging or HTTP layer.",
+      comment:
+        "Doctor's blocks may use the platform's pure helpers, not its AWS clients, config, logging or HTTP layer.",
       from: { path: BLOCKS },
       to: { path: '^lib/platform/(aws-clients|config|observability|stage-names|middleware|http|local-stack)' },
     },
     {
       name: 'adapters-never-import-wiring',
       severity: 'error',
-      comment: 'Adapters implement ports; composing them is the wiring\'s job.',
+      comment: "Adapters implement ports; composing them is the wiring's job.",
       from: { path: '^lib/adapters/' },
       to: { path: '^(lib/(wiring|products)|functions|infra|test)/' },
     },
     {
       name: 'wiring-below-the-handlers',
       severity: 'error',
-      comment: 'A composition root builds a function\'s adapters; it never imports a handler or a product.',
+      comment: "A composition root builds a function's adapters; it never imports a handler or a product.",
       from: { path: '^lib/wiring/' },
       to: { path: '^(lib/products|functions|infra|test)/' },
     },
@@ -80,7 +81,8 @@ module.exports = {
     {
       name: 'consumer-kit-needs-contracts-only',
       severity: 'error',
-      comment: "The consumer kit runs inside VNF managers: it needs the notifications' contracts and nothing else of the house.",
+      comment:
+        "The consumer kit runs inside VNF managers: it needs the notifications' contracts and nothing else of the house.",
       from: { path: '^lib/products/consumer-kit/' },
       to: { path: '^lib/', pathNot: '^lib/(contracts|products/consumer-kit)/' },
     },
@@ -94,10 +96,14 @@ module.exports = {
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
-    includeOnly: '^(lib|functions|infra|test)/|^node_modules/(@aws-sdk|@middy|@aws-lambda-powertools|@types/aws-lambda)',
+    includeOnly:
+      '^(lib|functions|infra|test)/|^node_modules/(@aws-sdk|@middy|@aws-lambda-powertools|@types/aws-lambda)',
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
-    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default', 'types'] },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default', 'types'],
+    },
     reporterOptions: { text: { highlightFocused: true } },
   },
 };

@@ -1,10 +1,7 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import middy from '@middy/core';
-import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { ingestRequest } from '../lib/inspector/ingest/ingest-fault-reports';
 import { callerOf, requireAdmin } from '../lib/platform/auth/caller';
 import { responseOf } from '../lib/platform/http/responses';
-import { apiErrors } from '../lib/platform/middleware/api-errors';
+import { apiRoute } from '../lib/platform/middleware/api-route';
 import { logger } from '../lib/platform/observability';
 import { ingestDeps } from '../lib/wiring/compat-ingest';
 
@@ -17,13 +14,10 @@ const originOf = (resource: string) =>
  * webhook (POST /v1/alertmanager, an application credential as Basic auth), normalised into
  * southbound fault reports for the same correlator.
  */
-export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
-  .use(injectLambdaContext(logger))
-  .use(apiErrors())
-  .handler(async (event) => {
-    requireAdmin(callerOf(event.requestContext.authorizer));
-    const origin = originOf(event.resource);
-    const outcome = await ingestRequest(event.body, origin, ingestDeps());
-    if (outcome.kind !== 'ok') logger.warn('compatibility events rejected', { origin, ...outcome });
-    return responseOf(outcome);
-  });
+export const handler = apiRoute().handler(async (event) => {
+  requireAdmin(callerOf(event.requestContext.authorizer));
+  const origin = originOf(event.resource);
+  const outcome = await ingestRequest(event.body, origin, ingestDeps());
+  if (outcome.kind !== 'ok') logger.warn('compatibility events rejected', { origin, ...outcome });
+  return responseOf(outcome);
+});

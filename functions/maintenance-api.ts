@@ -1,23 +1,17 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import middy from '@middy/core';
-import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { callerOf } from '../lib/platform/auth/caller';
 import { config } from '../lib/platform/config';
 import { HttpError } from '../lib/platform/http/http-error';
 import { jsonBody } from '../lib/platform/http/json-body';
 import { responseOf } from '../lib/platform/http/responses';
-import { apiErrors } from '../lib/platform/middleware/api-errors';
+import { apiRoute } from '../lib/platform/middleware/api-route';
 import { vimCredentialsMiddleware, type VimContext } from '../lib/platform/middleware/vim-credentials';
-import { logger } from '../lib/platform/observability';
 import { maintenanceApi } from '../lib/wiring/maintenance';
 
 /**
  * Fenix's maintenance routes: POST/GET /v1/maintenance, GET/DELETE /v1/maintenance/{session_id}
  * (administrators), GET/PUT /v1/maintenance/{session_id}/{project_id} (the project, or an administrator).
  */
-export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, VimContext>()
-  .use(injectLambdaContext(logger))
-  .use(apiErrors())
+export const handler = apiRoute<VimContext>()
   .use(vimCredentialsMiddleware(config().vim))
   .handler(async (event, context) => {
     const caller = callerOf(event.requestContext.authorizer);

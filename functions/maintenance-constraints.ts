@@ -1,14 +1,10 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import middy from '@middy/core';
-import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { ConstraintKind } from '../lib/maintenance/constraints/constraints';
 import { callerOf } from '../lib/platform/auth/caller';
 import { config } from '../lib/platform/config';
 import { jsonBody } from '../lib/platform/http/json-body';
 import { responseOf } from '../lib/platform/http/responses';
-import { apiErrors } from '../lib/platform/middleware/api-errors';
+import { apiRoute } from '../lib/platform/middleware/api-route';
 import { vimCredentialsMiddleware, type VimContext } from '../lib/platform/middleware/vim-credentials';
-import { logger } from '../lib/platform/observability';
 import { maintenanceConstraints } from '../lib/wiring/maintenance';
 
 const kindOf = (resource: string): ConstraintKind =>
@@ -18,9 +14,7 @@ const kindOf = (resource: string): ConstraintKind =>
  * Fenix's constraint routes: PUT/GET/DELETE /v1/instance/{id} and /v1/instance_group/{id}.
  * VPC-bound: an instance constraint is accepted only for an instance the project owns in Nova.
  */
-export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, VimContext>()
-  .use(injectLambdaContext(logger))
-  .use(apiErrors())
+export const handler = apiRoute<VimContext>()
   .use(vimCredentialsMiddleware(config().vim))
   .handler(async (event, context) => {
     const caller = callerOf(event.requestContext.authorizer);

@@ -10,7 +10,7 @@ import { LOCAL_SNS_HOST, SNS_SIGNING_DIR } from '../../lib/platform/local-stack/
 /*
  * The local stack signs SNS HTTP deliveries as Amazon SNS does, so that VNF managers run with
  * signature verification on locally too. The certificate's URL has AWS's form, with a region
- * no AWS has, and is served on 127.0.0.1; localSnsCertificateAgent() (lib/local) takes a
+ * no AWS has, and is served on 127.0.0.1; localSnsCertificateAgent() (lib/platform/local-stack) takes a
  * verifier there.
  */
 

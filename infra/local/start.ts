@@ -13,145 +13,51 @@ import { readFileSync } from 'node:fs';
 import { uptime } from 'node:os';
 import { FaultInjector } from '../../lib/adapters/eventbridge/fault-injector';
 import type { Server } from '../../lib/adapters/openstack/nova';
-import { readInventoryFile } from '../../lib/inventory/inventory-file';
+import { type RecoveryNotification } from '../../lib/contracts/recovery-notification';
+import { FENCING_DETAIL_PREFIX } from '../../lib/inspector/fencing-signals';
 import { awsClients } from '../../lib/platform/aws-clients';
-import { config } from '../../lib/platform/config';
-import { createAdminTopic, inventoryPath, loadInventoryFile } from './bootstrap';
-import { canRunLab, runCollectorDemo } from './collector-demo';
-import { canRunBmc, runFencingDemo } from './fencing-demo';
-import { runMaintenanceDemo } from './maintenance-demo';
-
+import { config, type Config } from '../../lib/platform/config';
 import { localApiUrl } from '../../lib/platform/local-stack/local-endpoints';
 import { localSnsCertificateAgent } from '../../lib/platform/local-stack/local-sns-certificate';
 import { ExampleVnfManager } from '../../test/sample-vnfm/example-vnf-manager';
-import { callApi, LocalCloud } from './local-cloud';
+import { createAdminTopic } from './bootstrap';
+import { canRunLab, runCollectorDemo } from './collector-demo';
+import { fileScenario, openStackScenario, type Scenario } from './demo-scenario';
+import { canRunBmc, runFencingDemo } from './fencing-demo';
+import { LocalCloud } from './local-cloud';
 import { useLocalEnvironment } from './local-env';
+import { runMaintenanceDemo } from './maintenance-demo';
 import type { NetnsLab } from './netns-lab';
 import { OPENSTACK_LOG, openstackScript, startOpenStack } from './openstack';
 import { SnsHttpSubscriber, type ReceivedMessage } from './sns-http-subscriber';
 import { startLocalStack, type LocalStack } from './stack';
 
-import { type RecoveryNotification } from '../../lib/contracts/recovery-notification';
-import { FENCING_DETAIL_PREFIX } from '../../lib/inspector/fencing-signals';
 const say = (line = '') => process.stdout.write(`${line}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Who the demo watches: the faulty host, a tenant with instances there, and one without. */
-interface Scenario {
-  host: string;
-  /** Every host of the demo, `host` first. */
-  hosts: string[];
-  tenant: string;
-  other: string | undefined;
-  topics: Map<string, string>;
-  /** Instances of `tenant` on `host`: the notifications it must receive. */
-  expected: number;
-  /** The tenant's active/standby pair (Nova servers), for the example VNF manager. */
-  pair?: { active: Server; standby: Server };
-  /** Prints what the VIM reports after the fault, and after the recovery. */
-  showVim?: (phase: 'fault' | 'recovery', sentAt: number) => Promise<void>;
-  /** Removes what the demo created in the VIM. */
-  cleanup?: () => Promise<void>;
-}
-
+/** What this command has started so far: what a failure stops, as Ctrl-C does. */
 let stack: LocalStack | undefined;
 let lab: NetnsLab | undefined;
 let openStackStarted = false;
 
-/** VIM=none: the inventory file (NFVI_DOCTOR_INVENTORY or the demo one), no VIM actions. */
-async function fileScenario(): Promise<Scenario> {
-  const file = inventoryPath();
-  const loaded = await loadInventoryFile(file);
-  say(`  inventory ${file}: ${loaded.hosts} hosts, ${loaded.instances} instances, ${loaded.tenants.size} tenants`);
-  const inventory = await readInventoryFile(file);
-  const host = process.env.NFVI_DEMO_HOST ?? inventory.hosts[0]?.name;
-  const onHost = inventory.hosts.find((h) => h.name === host)?.instances ?? [];
-  const tenant = onHost[0]?.tenantId;
-  if (!host || !tenant) throw new Error(`the inventory has no instance on host ${host}`);
-  return {
-    host,
-    hosts: [host, ...inventory.hosts.map((h) => h.name).filter((name) => name !== host)].slice(0, 3),
-    tenant,
-    other: [...loaded.tenants.keys()].find((t) => !onHost.some((i) => i.tenantId === t)),
-    topics: loaded.tenants,
-    expected: onHost.filter((i) => i.tenantId === tenant).length,
-  };
+/** What the demo runs on: the local OpenStack (none with VIM=none) and the local stack. */
+interface Infrastructure {
+  cloud: LocalCloud | undefined;
+  stack: LocalStack;
 }
 
-/** Until the state is reached, polls what Nova reports; returns ms since `since`. */
-async function until(check: () => Promise<boolean>, since: number, timeoutMs = 30_000): Promise<number | undefined> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return Date.now() - since;
-    await sleep(50);
-  }
-  return undefined;
-}
-
-/** The default: real Nova servers of two Keystone projects on fake hosts, the inventory synced from Nova. */
-async function openStackScenario(cloud: LocalCloud): Promise<Scenario> {
-  const [host, standbyHost, otherHost] = cloud.env.computeHosts;
-  if (!host || !standbyHost || !otherHost) throw new Error('the demo needs 3 fake compute hosts');
-  const admin = cloud.nova();
-  // A previous demo may have left its servers: start from a clean slate.
-  const previous = (await admin.listServers()).filter((s) => s.name.startsWith('demo-'));
-  await cloud.deleteAll(previous);
-  await Promise.all(cloud.env.computeHosts.map((h) => admin.forceDown(h, false)));
-  const servers: Server[] = [
-    ...(await cloud.boot('tenant-a', host, ['demo-mme-active', 'demo-spgw-active'])),
-    ...(await cloud.boot('tenant-a', standbyHost, ['demo-mme-standby'])),
-    ...(await cloud.boot('tenant-b', otherHost, ['demo-ims-cscf'])),
-  ];
-  say(`  booted ${servers.length} Nova servers: tenant-a on ${host} and ${standbyHost}, tenant-b on ${otherHost}`);
-
-  const synced = await callApi('POST', '/v1/inventory/sync', await cloud.adminToken());
-  if (synced.status !== 200)
-    throw new Error(`inventory sync answered ${synced.status}: ${JSON.stringify(synced.body)}`);
-  say(`  inventory synced from Nova (POST /v1/inventory/sync as admin): ${JSON.stringify(synced.body)}`);
-
-  const tenant = cloud.projectId('tenant-a');
-  const other = cloud.projectId('tenant-b');
-  const topics = new Map<string, string>();
-  for (const [name, id] of [
-    ['tenant-a', tenant],
-    ['tenant-b', other],
-  ] as const) {
-    const answer = await callApi('GET', `/v1/tenants/${id}/topic`, await cloud.memberToken(name));
-    topics.set(id, String(answer.body.topicArn));
-  }
-  const onHost = servers.filter((s) => s.host === host);
-  const showVim = async (phase: 'fault' | 'recovery', sentAt: number) => {
-    if (phase === 'fault') {
-      const t04 = await until(async () => (await cloud.computeService(host)).forcedDown, sentAt);
-      const t03 = await until(
-        async () => (await Promise.all(onHost.map((s) => admin.getServer(s.id)))).every((s) => s.status === 'ERROR'),
-        sentAt,
-      );
-      const service = await cloud.computeService(host);
-      say(
-        `Nova: nova-compute on ${host} forced_down=${service.forcedDown} state=${service.state} (T04 ${t04 ?? '?'} ms after PutEvents)`,
-      );
-      for (const s of onHost) say(`Nova: server ${s.name} is ${(await admin.getServer(s.id)).status}`);
-      say(`Nova: all ${onHost.length} servers on ${host} in ERROR ${t03 ?? '?'} ms after PutEvents (T03)`);
-    } else {
-      const up = await until(async () => !(await cloud.computeService(host)).forcedDown, sentAt);
-      say(`Nova: nova-compute on ${host} forced_down=false again ${up ?? '?'} ms after the recovery event`);
-    }
-  };
-  return {
-    host,
-    hosts: [host, standbyHost, otherHost],
-    tenant,
-    other,
-    topics,
-    expected: onHost.length,
-    pair: {
-      active: servers.find((s) => s.name === 'demo-mme-active') as Server,
-      standby: servers.find((s) => s.name === 'demo-mme-standby') as Server,
-    },
-    showVim,
-    cleanup: () => cloud.deleteAll(servers),
-  };
+/** What the demo's steps share. */
+interface Demo extends Infrastructure {
+  cfg: Config;
+  scenario: Scenario;
+  /** Subscribed to the tenants' topics and the admin topic, it prints each delivery. */
+  consumer: SnsHttpSubscriber;
+  /** The tenant's example VNF manager, when the VIM gave it an active/standby pair. */
+  vnfm: ExampleVnfManager | undefined;
+  /** One collector's events, numbered in sequence from the heartbeat on. */
+  injector: FaultInjector;
+  /** When the last fault was injected: deliveries are timed from it. */
+  sent: { at: number };
 }
 
 function describeDelivery(m: ReceivedMessage, sentAt: number): string {
@@ -200,38 +106,45 @@ async function startVnfManager(
   return vnfm;
 }
 
-async function main(): Promise<void> {
-  useLocalEnvironment();
-  const vim = process.env.NFVI_VIM !== 'none';
-  let cloud: LocalCloud | undefined;
-  if (vim) {
-    say('Starting the local OpenStack (Keystone, Nova with 3 fake compute hosts, Glance, Neutron, Placement);');
-    say(`the first run installs it from Debian's packages, about 4 minutes (log: ${OPENSTACK_LOG}) ...`);
-    const started = Date.now();
-    cloud = new LocalCloud(await startOpenStack(3));
-    openStackStarted = true;
-    say(
-      `  OpenStack up in ${((Date.now() - started) / 1000).toFixed(0)} s: ${cloud.env.authUrl}, hosts ${cloud.env.computeHosts.join(', ')}`,
-    );
-  }
+/** The VIM: its first run installs it, hence the log's path up front. */
+async function startLocalOpenStack(): Promise<LocalCloud> {
+  say('Starting the local OpenStack (Keystone, Nova with 3 fake compute hosts, Glance, Neutron, Placement);');
+  say(`the first run installs it from Debian's packages, about 4 minutes (log: ${OPENSTACK_LOG}) ...`);
+  const started = Date.now();
+  const cloud = new LocalCloud(await startOpenStack(3));
+  openStackStarted = true;
+  say(
+    `  OpenStack up in ${((Date.now() - started) / 1000).toFixed(0)} s: ${cloud.env.authUrl}, hosts ${cloud.env.computeHosts.join(', ')}`,
+  );
+  return cloud;
+}
+
+/** The local OpenStack unless VIM=none, then the local stack. */
+async function startInfrastructure(): Promise<Infrastructure> {
+  const cloud = process.env.NFVI_VIM !== 'none' ? await startLocalOpenStack() : undefined;
   say('Starting the local stack: DynamoDB Local, offline SNS, offline EventBridge, serverless-offline ...');
   const started = Date.now();
   stack = await startLocalStack();
   say(
     `  ${stack.reused ? 'reusing the running stack' : `up in ${((Date.now() - started) / 1000).toFixed(1)} s`} (log: ${stack.logFile})`,
   );
-  say(vim ? '  VIM: the local OpenStack' : '  VIM: none (VIM=none) - notifications only, no VIM actions');
+  say(cloud ? '  VIM: the local OpenStack' : '  VIM: none (VIM=none) - notifications only, no VIM actions');
+  return { cloud, stack };
+}
 
+/** The admin topic, the scenario, the demo consumer and, with the local OpenStack, the tenant's VNF manager. */
+async function prepareDemo(infrastructure: Infrastructure): Promise<Demo> {
+  const { cloud } = infrastructure;
   const { sns, eventBridge } = awsClients();
   const cfg = config();
   await createAdminTopic();
-  const scenario = cloud ? await openStackScenario(cloud) : await fileScenario();
-  const { host, tenant, other, topics, expected } = scenario;
+  const scenario = cloud ? await openStackScenario(cloud, say) : await fileScenario(say);
+  const { host, tenant, other, topics } = scenario;
 
-  let sentAt = 0;
+  const sent = { at: 0 };
   // Maintenance notifications share the topics; the maintenance demo prints its own.
   const consumer = await SnsHttpSubscriber.start(sns, (m) => {
-    if (!m.attributes.eventType?.startsWith('maintenance.')) say(describeDelivery(m, sentAt));
+    if (!m.attributes.eventType?.startsWith('maintenance.')) say(describeDelivery(m, sent.at));
   });
   await consumer.subscribe(topics.get(tenant) as string, `tenant ${tenant}`);
   await consumer.subscribe(cfg.adminTopicArn, 'admin');
@@ -240,48 +153,62 @@ async function main(): Promise<void> {
     `  demo consumer ${consumer.url} subscribed to tenant ${tenant}'s topic, the admin topic${other ? ` and tenant ${other}'s topic (nothing on ${host}: it must receive nothing)` : ''}`,
   );
 
-  const vnfm = cloud && scenario.pair && (await startVnfManager(cloud, tenant, scenario.pair, () => sentAt));
-
+  const vnfm = cloud && scenario.pair && (await startVnfManager(cloud, tenant, scenario.pair, () => sent.at));
   const injector = new FaultInjector(eventBridge, cfg.eventBusName, 'demo-collector');
-  // A heartbeat first, as collectors send: it also warms the correlator, as provisioned concurrency does on AWS.
+  return { ...infrastructure, cfg, scenario, consumer, vnfm, injector, sent };
+}
+
+/** A heartbeat first, as collectors send: it also warms the correlator, as provisioned concurrency does on AWS. */
+async function warmUpCorrelator({ scenario, injector }: Demo): Promise<void> {
   // This machine's own boot id, as the collectors started below will report it: no false reboot.
   const bootId = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
-  await injector.put([injector.event('host.heartbeat', { host, uptimeS: uptime(), bootId })]);
+  await injector.put([injector.event('host.heartbeat', { host: scenario.host, uptimeS: uptime(), bootId })]);
   await sleep(1500);
+}
 
+/** The host's management link down: how fast its tenant hears of it, and what the VIM then reports. */
+async function demoHostFault({ scenario, consumer, injector, sent }: Demo): Promise<void> {
+  const { host, tenant, expected } = scenario;
   say();
   say(`Injecting a host fault: management link of ${host} down (link.state, PutEvents) ...`);
-  sentAt = await injector.put([injector.link(host, 'down')]);
+  sent.at = await injector.put([injector.link(host, 'down')]);
   await consumer.waitFor(`tenant ${tenant}`, expected, 15_000);
   await consumer.waitFor('admin', 1, 15_000);
   const first = Math.min(...consumer.from(`tenant ${tenant}`).map((m) => m.receivedAt));
   say(
-    `Fault to tenant notification: ${first - sentAt} ms (first of ${expected}), from PutEvents to the consumer's receipt.`,
+    `Fault to tenant notification: ${first - sent.at} ms (first of ${expected}), from PutEvents to the consumer's receipt.`,
   );
-  await scenario.showVim?.('fault', sentAt);
+  await scenario.showVim?.('fault', sent.at);
   const sample = consumer.from(`tenant ${tenant}`)[0];
   if (sample) say(`\nThe notification tenant ${tenant} received:\n${JSON.stringify(sample.message, null, 2)}`);
+}
 
+/** The link up again, so that the following demos start from a healthy host. */
+async function recoverHost({ scenario, consumer, injector, sent }: Demo): Promise<void> {
+  const { host, tenant, expected } = scenario;
   await sleep(1000);
   say(`\nRecovering: management link of ${host} up ...`);
   const before = consumer.from(`tenant ${tenant}`).length;
-  sentAt = await injector.put([injector.link(host, 'up')]);
+  sent.at = await injector.put([injector.link(host, 'up')]);
   await consumer.waitFor(`tenant ${tenant}`, before + expected, 15_000);
-  await scenario.showVim?.('recovery', sentAt);
+  await scenario.showVim?.('recovery', sent.at);
   await sleep(500);
+}
 
+/** As root: the demo hosts as network namespaces, a collector in each, and a link set down for real. */
+async function demoNamespaceLab({ scenario, consumer, sent }: Demo): Promise<void> {
   say();
   if (canRunLab()) {
     say(`Doctor's fault injection: ${scenario.hosts.join(', ')} as network namespaces, an nfvi-collector in each ...`);
     lab = await runCollectorDemo({
       hosts: scenario.hosts,
-      host,
+      host: scenario.host,
       consumer,
-      subscription: `tenant ${tenant}`,
-      expected,
+      subscription: `tenant ${scenario.tenant}`,
+      expected: scenario.expected,
       say,
       onInject: () => {
-        sentAt = Date.now();
+        sent.at = Date.now();
       },
     });
   } else {
@@ -289,8 +216,15 @@ async function main(): Promise<void> {
       "Doctor's fault injection on network namespaces skipped: it needs root (the PutEvents above stood in for a collector).",
     );
   }
-  if (other) say(`Tenant ${other} received ${consumer.from(`tenant ${other}`).length} notifications (isolation).`);
+}
 
+/** The tenant without instances on the faulty host was told nothing of its faults. */
+function reportIsolation({ scenario: { other }, consumer }: Demo): void {
+  if (other) say(`Tenant ${other} received ${consumer.from(`tenant ${other}`).length} notifications (isolation).`);
+}
+
+/** With the local OpenStack: planned maintenance through the Fenix API, the tenant's VNF manager answering. */
+async function demoMaintenance({ cloud, scenario, vnfm }: Demo): Promise<void> {
   // The maintenance demo runs its own VNF manager for the tenant: one answer per notification.
   await vnfm?.close();
   if (cloud) {
@@ -300,13 +234,17 @@ async function main(): Promise<void> {
     await runMaintenanceDemo({
       cloud,
       hosts: toEmpty,
-      tenant,
-      tenantTopic: topics.get(tenant) as string,
+      tenant: scenario.tenant,
+      tenantTopic: scenario.topics.get(scenario.tenant) as string,
       pair: { active: 'demo-mme-active', standby: 'demo-mme-standby' },
       say,
     });
   }
+}
 
+/** With the local OpenStack and a simulated BMC: a host dies, is fenced, and its instances are evacuated. */
+async function demoFencing({ cloud, scenario, consumer, sent }: Demo): Promise<void> {
+  const { host, tenant } = scenario;
   if (cloud && (await canRunBmc())) {
     say();
     say(`A host dies (peer quorum), is fenced through its BMC, and tenant ${tenant}'s instances are evacuated ...`);
@@ -318,16 +256,19 @@ async function main(): Promise<void> {
       subscription: `tenant ${tenant}`,
       lab,
       onInject: () => {
-        sentAt = Date.now();
+        sent.at = Date.now();
       },
       say,
     });
   } else if (cloud) {
     say('\nFencing and recovery demo skipped: it needs ipmi_sim and ipmitool (Debian packages openipmi, ipmitool).');
   }
+}
 
-  const p = stack.ports;
-  const running = stack;
+/** The endpoints, for the CLI, the benchmark and any other client in another terminal. */
+function printEndpoints(demo: Demo): void {
+  const { cloud, cfg } = demo;
+  const p = demo.stack.ports;
   say(`
 The stack is running. Endpoints (stage "local", region us-east-1, any AWS credentials):
   EventBridge (PutEvents)  http://127.0.0.1:${p.eventBridge}   bus ${cfg.eventBusName}, source nfvi.collector
@@ -337,19 +278,37 @@ The stack is running. Endpoints (stage "local", region us-east-1, any AWS creden
   HTTP API (X-Auth-Token)  http://127.0.0.1:${p.http}/v1/alarms, /v1/subscriptions, /v1/recoveries, /v1/recovery-policy, /v1/tenants/{tenantId}/topic, POST /v1/inventory/sync, /v1/maintenance${cloud ? `\n  Keystone                 ${cloud.env.authUrl} (admin / secret)` : ''}
 Try: npm run cli -- --local alarms --all    npm run cli -- --local hosts    npm run bench   (in another terminal; they use this stack)
 Ctrl-C stops everything this command started.`);
+}
 
+/** On Ctrl-C (at once with NFVI_DEMO_EXIT=1), stops everything this command started. */
+async function stopOnCtrlC(demo: Demo): Promise<void> {
+  const { consumer, scenario } = demo;
   const shutdown = async () => {
     say('\nstopping ...');
     await consumer.close().catch(() => undefined);
     await lab?.destroy().catch(() => undefined);
     await scenario.cleanup?.().catch(() => undefined);
-    await running.stop();
+    await demo.stack.stop();
     if (openStackStarted) await openstackScript('stop');
     process.exit(0);
   };
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);
   if (process.env.NFVI_DEMO_EXIT === '1') await shutdown();
+}
+
+async function main(): Promise<void> {
+  useLocalEnvironment();
+  const demo = await prepareDemo(await startInfrastructure());
+  await warmUpCorrelator(demo);
+  await demoHostFault(demo);
+  await recoverHost(demo);
+  await demoNamespaceLab(demo);
+  reportIsolation(demo);
+  await demoMaintenance(demo);
+  await demoFencing(demo);
+  printEndpoints(demo);
+  await stopOnCtrlC(demo);
 }
 
 main().catch(async (error: unknown) => {

@@ -16,7 +16,7 @@ export interface PeerVote {
  * What one collector event says about one fault of one host.
  * - condition: a fault that is present (active) or gone (not active)
  * - boot: the host's boot id, from which a restart is recognised
- * - vote: an observer's view of a peer; host-down needs a quorum of them (lib/correlation/peer-quorum)
+ * - vote: an observer's view of a peer; host-down needs a quorum of them (./peer-quorum.ts)
  * - fenced: the fencer powered off a dead host (lib/fencing)
  * A condition is `ordered` unless it is derived from several observers' votes: then it is
  * not one collector's sequence that orders it, and it is re-evaluated from all votes.

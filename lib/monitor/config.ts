@@ -45,7 +45,7 @@ const sections = z.object({
           z.object({ name: z.string().min(1).max(64), role: z.enum(['management', 'data', 'storage']).optional() }),
         )
         .min(1),
-      /** Flap damping (lib/collector/link/link-damping.ts): each change adds 1000 to a decaying penalty. */
+      /** Flap damping (./link/link-damping.ts): each change adds 1000 to a decaying penalty. */
       damping: z
         .object({
           halfLifeMs: z.number().int().positive().default(1000),
@@ -56,7 +56,7 @@ const sections = z.object({
         .default({ halfLifeMs: 1000, suppressAbove: 2500, reuseBelow: 800, maxSuppressMs: 10_000 }),
     })
     .optional(),
-  /** Peer probing by TCP handshake (lib/collector/peers/peer-source.ts): allow TCP to this port between hosts. */
+  /** Peer probing by TCP handshake (./peers/peer-source.ts): allow TCP to this port between hosts. */
   peers: z
     .object({
       listen: listen(7946),
@@ -111,7 +111,7 @@ const sections = z.object({
     })
     .optional(),
   /**
-   * Failure prediction (lib/prediction/): each indicator is on when its section is present.
+   * Failure prediction (./prediction/): each indicator is on when its section is present.
    * Its thresholds, windowS and persistS are described in its predictor's schema.
    */
   prediction: z

@@ -8,7 +8,7 @@ import { eventually } from '../support/world';
 
 const { source, target } = HOSTS.client;
 
-/** lib/vim against the real local OpenStack (Keystone, Nova with the fake driver, Neutron). */
+/** The OpenStack adapter (lib/adapters/openstack) against the real local OpenStack (Keystone, Nova with the fake driver, Neutron). */
 describe('OpenStack client (real Keystone + Nova + Neutron)', () => {
   const cloud = localCloud();
   const nova = cloud.nova();

@@ -38,7 +38,7 @@ export class SignatureVerifier {
   private cached: SnsPayloadValidator;
   private readonly uncached: SnsPayloadValidator;
 
-  /** `requestAgent` downloads SigningCertURL, e.g. the local stack's (localSnsCertificateAgent in lib/local/local-sns-certificate.ts). */
+  /** `requestAgent` downloads SigningCertURL, e.g. the local stack's (localSnsCertificateAgent in lib/platform/local-stack/local-sns-certificate.ts). */
   constructor(private readonly requestAgent?: Agent) {
     this.cached = this.validator(true);
     this.uncached = this.validator(false);

@@ -7,7 +7,7 @@ import { loadCollectorConfig } from '../../monitor/config';
 
 const USAGE = 'usage: nfvi-collector --config <file.json>';
 
-/** nfvi-collector: the edge collector daemon (see README, "Edge collectors"). */
+/** nfvi-collector: the edge collector daemon (see docs/collectors.md). */
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { config: { type: 'string', short: 'c' }, help: { type: 'boolean' } } });
   if (values.help || !values.config) {

@@ -1,8 +1,10 @@
+import { Command, Option } from 'commander';
 import { z } from 'zod';
-import { alarm, type Alarm } from '../../contracts/etsi-alarm';
+import { alarm, perceivedSeverity, type Alarm } from '../../contracts/etsi-alarm';
 import { alarmQuery } from '../../notifier/alarm-query';
 import type { ApiClient } from './api-client';
 import { CliError, UsageError } from './cli-error';
+import type { CommandKit } from './command-kit';
 import { print, shortId, table, time, type Output } from './render';
 
 /** `GET /v1/alarms`. */
@@ -102,4 +104,33 @@ async function fullIdOf(api: ApiClient, prefix: string, tenant: string | undefin
   if (matches.length === 1 && only) return only.id;
   if (matches.length === 0) throw new CliError(`no alarm with an id starting ${prefix}`);
   throw new CliError(`${matches.length} alarms have an id starting ${prefix}: ${matches.map((a) => a.id).join(', ')}`);
+}
+
+/** `alarms` and its subcommand `ack`, which shares its --tenant. */
+export function alarmsCommand({ apiOf, output }: CommandKit): Command {
+  const alarms = new Command('alarms')
+    .description('alarms (Doctor FaultQuery): active ones by default')
+    .option('--tenant <project>', "a tenant's alarms (administrators)")
+    .option('--resource <id>', 'alarms of an instance or a host')
+    .option('--fault-type <type>', 'e.g. compute.host.down')
+    .addOption(
+      new Option('--min-severity <severity>', 'this severity or worse').choices(
+        perceivedSeverity.exclude(['CLEARED']).options,
+      ),
+    )
+    .option('--since <iso>', 'active at some time since')
+    .option('--until <iso>', 'active at some time until')
+    .option('--all', 'cleared alarms too')
+    .action(async (options, command: Command) => {
+      await listAlarms(apiOf(command), output(command), options);
+    });
+  alarms
+    .command('ack <alarmId>')
+    .description("acknowledge an alarm (its id, or the first characters the table shows; with --tenant, a tenant's)")
+    .action(async (alarmId: string, _options, command: Command) => {
+      // --tenant belongs to `alarms`: commander gives it to the parent wherever it appears.
+      const { tenant } = command.optsWithGlobals<{ tenant?: string }>();
+      await acknowledgeAlarm(apiOf(command), output(command), alarmId, tenant);
+    });
+  return alarms;
 }

@@ -1,12 +1,13 @@
+import { Command } from 'commander';
 import { perceivedSeverity, type Alarm, type PerceivedSeverity } from '../../contracts/etsi-alarm';
 import type { HostSummary } from '../../inventory/inventory';
+import { stageNames } from '../../platform/stage-names';
 import { alarmList, hostOf } from './alarms';
 import type { ApiClient } from './api-client';
+import { withAws } from './aws-failure';
+import type { CommandKit, HostLister } from './command-kit';
 import { print, table, type Output } from './render';
-
-export interface HostLister {
-  listHosts(): Promise<HostSummary[]>;
-}
+import { readSettings } from './settings';
 
 /** A host as `nfvi-doctor hosts` reports it: the inventory's view and the host's active faults. */
 export interface HostState extends HostSummary {
@@ -78,4 +79,21 @@ export async function showHosts(inventory: HostLister, api: ApiClient, output: O
     api.get('/v1/alarms', alarmList, { state: 'active' }),
   ]);
   print(output, hostStates(hosts, alarms), hostTable);
+}
+
+/** `hosts` reads the stage's inventory table as well as the API: it needs both settings. */
+export function hostsCommand({ context, globals, apiClient, output }: CommandKit): Command {
+  return new Command('hosts')
+    .description('every host: instances, tenants, maintenance mark and active faults')
+    .action(async (_options, command: Command) => {
+      const local = globals(command).local === true;
+      const { api, stage } = readSettings(context.env, local, ['api', 'stage']);
+      const { inventoryTable } = stageNames(stage);
+      const inventory = context.adapters.inventory({ stage, local });
+      await showHosts(
+        { listHosts: () => withAws(`the inventory table ${inventoryTable}`, () => inventory.listHosts()) },
+        apiClient(api),
+        output(command),
+      );
+    });
 }

@@ -1,10 +1,15 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { Argument, Command } from 'commander';
 import { FaultInjector, type InjectedEvent } from '../../adapters/eventbridge/fault-injector';
 import { COLLECTOR_SOURCE } from '../../contracts/bus-events';
 import { hardwareComponents, parseCollectorEvent, type CollectorEvent } from '../../contracts/southbound';
 import { faultSignalOf } from '../../inspector/fault-signal';
+import { stageNames } from '../../platform/stage-names';
+import { withAws } from './aws-failure';
 import { UsageError } from './cli-error';
+import type { CommandKit } from './command-kit';
 import { print, table, type Output } from './render';
+import { readSettings } from './settings';
 
 type Build = (injector: FaultInjector, host: string, recovered: boolean) => InjectedEvent;
 
@@ -115,4 +120,23 @@ export async function injectFault(
         : `clears ${i.faultType} on ${i.event.detail.host}`,
     ].join('\n'),
   );
+}
+
+/** `inject` puts on the stage's bus directly: it needs the stage, not the API. */
+export function injectCommand({ context, globals, output }: CommandKit): Command {
+  return new Command('inject')
+    .description("put a test fault on the bus, as the host's collector would report it")
+    .argument('<host>', 'the compute host')
+    .addArgument(new Argument('<fault>', 'the fault (below)').choices(Object.keys(injectableFaults)))
+    .option('--clear', 'report the recovery instead')
+    .addHelpText('after', () => `\nFaults:\n${faultMenu()}`)
+    .action(async (host: string, fault: string, options: { clear?: boolean }, command: Command) => {
+      const local = globals(command).local === true;
+      const { stage } = readSettings(context.env, local, ['stage']);
+      const bus = stageNames(stage).eventBus;
+      const injector = context.adapters.faultInjector({ stage, local });
+      await withAws(`the event bus ${bus}`, () =>
+        injectFault(injector, bus, output(command), { host, fault, clear: options.clear === true }),
+      );
+    });
 }

@@ -1,3 +1,4 @@
+import { Command } from 'commander';
 import type { z } from 'zod';
 import { createSessionBody } from '../../contracts/fenix';
 import {
@@ -9,6 +10,7 @@ import {
 } from '../../maintenance/api/session-view';
 import type { ApiClient } from './api-client';
 import { UsageError } from './cli-error';
+import { collect, keyValues, seconds, type CommandKit } from './command-kit';
 import { print, printLine, shortId, table, time, type Output } from './render';
 
 const sessionPath = (id: string) => `/v1/maintenance/${encodeURIComponent(id)}`;
@@ -213,4 +215,66 @@ export async function watchSession(api: ApiClient, output: Output, id: string, o
     if (view.state === 'MAINTENANCE_FAILED') return 1;
     await options.sleep(options.intervalMs);
   }
+}
+
+/** `maintenance create|list|show|watch|delete`; `watch` ends with the session's outcome as exit code. */
+export function maintenanceCommand({ context, exit, apiOf, output }: CommandKit): Command {
+  const maintenance = new Command('maintenance').description('planned maintenance sessions (Fenix API)');
+  maintenance
+    .command('create')
+    .description('ask for hosts to be emptied and maintained')
+    .requiredOption('--hosts <hosts>', 'comma-separated compute hosts')
+    .option('--at <iso>', 'when maintenance may start (default: now)')
+    .option('--in <seconds>', 'when maintenance may start, in seconds from now', seconds)
+    .option('--workflow <name>', 'the workflow', 'default')
+    .option('--metadata <key=value>', 'session metadata (repeatable)', collect, [])
+    .action(
+      async (
+        options: { hosts: string; at?: string; in?: number; workflow: string; metadata: string[] },
+        command: Command,
+      ) => {
+        await createSession(
+          apiOf(command),
+          output(command),
+          {
+            hosts: options.hosts.split(',').map((h) => h.trim()),
+            ...(options.at !== undefined && { at: options.at }),
+            ...(options.in !== undefined && { inSeconds: options.in }),
+            workflow: options.workflow,
+            metadata: keyValues(options.metadata),
+          },
+          context.clock(),
+        );
+      },
+    );
+  maintenance
+    .command('list')
+    .description('every session')
+    .action(async (_options, command: Command) => listSessions(apiOf(command), output(command)));
+  maintenance
+    .command('show <sessionId>')
+    .description("a session's state, hosts, replies, moves and history")
+    .action(async (sessionId: string, _options, command: Command) =>
+      showSession(apiOf(command), output(command), sessionId),
+    );
+  maintenance
+    .command('watch <sessionId>')
+    .description('follow a session until it ends: exit 0 when MAINTENANCE_DONE, 1 when MAINTENANCE_FAILED')
+    .option('--interval <seconds>', 'between polls', seconds, 2)
+    .action(async (sessionId: string, options: { interval: number }, command: Command) => {
+      exit(
+        await watchSession(apiOf(command), output(command), sessionId, {
+          intervalMs: options.interval * 1000,
+          sleep: context.sleep,
+          clock: context.clock,
+        }),
+      );
+    });
+  maintenance
+    .command('delete <sessionId>')
+    .description('cancel a session: it fails cleanly, its hosts back in service')
+    .action(async (sessionId: string, _options, command: Command) =>
+      deleteSession(apiOf(command), output(command), sessionId),
+    );
+  return maintenance;
 }

@@ -16,7 +16,7 @@ export interface ApiSettings {
 
 export interface Settings {
   api: ApiSettings;
-  /** The deployment stage, which names the bus and the tables (lib/stage-names.ts). */
+  /** The deployment stage, which names the bus and the tables (lib/platform/stage-names.ts). */
   stage: string;
 }
 

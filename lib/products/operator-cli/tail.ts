@@ -1,3 +1,4 @@
+import { Command } from 'commander';
 import { createServer, type Server } from 'node:http';
 import type { Agent } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -6,6 +7,7 @@ import { subscription, subscriptionFilter, type SubscriptionFilter } from '../..
 import { SnsConsumer, snsHttpListener, type Receipt, type ReceivedNotification } from '../consumer-kit';
 import type { ApiClient } from './api-client';
 import { CliError, UsageError } from './cli-error';
+import { collect, portNumber, type CommandKit } from './command-kit';
 import { printLine, shortId, time, type Output } from './render';
 
 /** `POST /v1/subscriptions` answers with the subscription; the CLI needs its id. */
@@ -163,4 +165,39 @@ export async function tail(deps: TailDeps, request: TailRequest): Promise<void> 
   } finally {
     await closed(server);
   }
+}
+
+/** `tail` listens until Ctrl-C, its SNS certificates the local stack's with --local. */
+export function tailCommand({ context, globals, apiOf, output }: CommandKit): Command {
+  return new Command('tail')
+    .description('print notifications as they arrive, through a subscription of this listener, until Ctrl-C')
+    .option('--tenant <project>', "a tenant's notifications (administrators)")
+    .option('--endpoint <url>', 'the public URL at which SNS reaches this listener (with --local: its own address)')
+    .option('--port <port>', 'the port to listen on (default: any free one)', portNumber, 0)
+    .option(
+      '--filter <attribute=value>',
+      'eventType, perceivedSeverity or notificationType to receive (repeatable)',
+      collect,
+      [],
+    )
+    .action(
+      async (options: { tenant?: string; endpoint?: string; port: number; filter: string[] }, command: Command) => {
+        const local = globals(command).local === true;
+        await tail(
+          {
+            api: apiOf(command),
+            output: output(command),
+            certificateAgent: context.adapters.snsCertificateAgent(local),
+            interrupted: context.interrupted,
+          },
+          {
+            ...(options.tenant !== undefined && { tenant: options.tenant }),
+            ...(options.endpoint !== undefined && { endpoint: options.endpoint }),
+            port: options.port,
+            filters: options.filter,
+            local,
+          },
+        );
+      },
+    );
 }

@@ -130,7 +130,7 @@ describe('Maintenance API', () => {
       const sessionId = await s.create();
       s.woken.length = 0;
 
-      const forbidden = { kind: 'forbidden', message: 'this route is for administrators' };
+      const forbidden = { status: 403, message: 'this route is for administrators' };
       expect(await s.api.create(TENANT_A, createBody())).toEqual(forbidden);
       expect(await s.api.list(TENANT_A)).toEqual(forbidden);
       expect(await s.api.get(TENANT_A, sessionId)).toEqual(forbidden);
@@ -147,7 +147,7 @@ describe('Maintenance API', () => {
 
       const outcome = await s.api.create(ADMIN, createBody());
 
-      expect(outcome).toEqual({ kind: 'ok', body: { session_id: 'session-1' } });
+      expect(outcome).toEqual({ status: 200, body: { session_id: 'session-1' } });
       expect(s.woken).toEqual(['session-1']);
     });
 
@@ -203,7 +203,7 @@ describe('Maintenance API', () => {
 
       const outcome = await s.api.create(ADMIN, createBody(change));
 
-      expect(outcome).toEqual({ kind: 'invalid', message: expect.stringContaining(`${field}: `) });
+      expect(outcome).toEqual({ status: 400, message: expect.stringContaining(`${field}: `) });
       expect(s.sessions.stored.size).toBe(0);
     });
 
@@ -212,7 +212,7 @@ describe('Maintenance API', () => {
 
       const outcome = await s.api.create(ADMIN, createBody({ maintenance_at: at(60), reply_timeout_s: 300 }));
 
-      expect(outcome).toEqual({ kind: 'invalid', message: expect.stringContaining('reply_timeout_s') });
+      expect(outcome).toEqual({ status: 400, message: expect.stringContaining('reply_timeout_s') });
       expect(s.woken).toEqual([]);
     });
   });
@@ -274,7 +274,7 @@ describe('Maintenance API', () => {
       const s = scene();
 
       expect(await s.api.get(ADMIN, 'session-9')).toEqual({
-        kind: 'not-found',
+        status: 404,
         message: 'no maintenance session session-9',
       });
       expect(await s.api.delete(ADMIN, 'session-9')).toEqual({
@@ -344,8 +344,8 @@ describe('Maintenance API', () => {
       const notPart = await s.api.projectInstances(TENANT_C, sessionId, 'tenant-c');
       const noSession = await s.api.projectInstances(TENANT_C, 'session-9', 'tenant-c');
 
-      expect(notPart).toEqual({ kind: 'not-found', message: `no maintenance session ${sessionId}` });
-      expect(noSession).toEqual({ kind: 'not-found', message: 'no maintenance session session-9' });
+      expect(notPart).toEqual({ status: 404, message: `no maintenance session ${sessionId}` });
+      expect(noSession).toEqual({ status: 404, message: 'no maintenance session session-9' });
     });
 
     it("lets an administrator read any project's instances", async () => {
@@ -438,7 +438,7 @@ describe('Maintenance API', () => {
         instance_actions: { 'vm-a1': 'MIGRATE', 'vm-b1': 'OWN_ACTION' },
       });
 
-      expect(outcome).toEqual({ kind: 'invalid', message: expect.stringContaining('vm-b1') });
+      expect(outcome).toEqual({ status: 400, message: expect.stringContaining('vm-b1') });
       expect(s.sessions.stored.get(sessionId)?.round?.projects['tenant-a']?.verdict).toBeUndefined();
     });
 

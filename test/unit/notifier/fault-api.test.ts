@@ -638,7 +638,7 @@ describe('Use case: read and acknowledge alarms (TenantAlarms)', () => {
       const outcome = await alarms.list(TENANT_B, { tenantId: 'tenant-a' });
 
       // Assess
-      expect(outcome).toEqual({ kind: 'forbidden', message: expect.stringContaining('tenant-a') });
+      expect(outcome).toEqual({ status: 403, message: expect.stringContaining('tenant-a') });
     });
 
     it('lets a tenant name its own tenantId', async () => {
@@ -678,7 +678,7 @@ describe('Use case: read and acknowledge alarms (TenantAlarms)', () => {
       const outcome = await alarms.list(TENANT_A, params);
 
       // Assess
-      expect(outcome).toEqual({ kind: 'invalid', message: expect.stringContaining(parameter) });
+      expect(outcome).toEqual({ status: 400, message: expect.stringContaining(parameter) });
     });
   });
 
@@ -691,7 +691,7 @@ describe('Use case: read and acknowledge alarms (TenantAlarms)', () => {
       const outcome = await alarms.get(TENANT_A, 'a-1');
 
       // Assess
-      expect(outcome).toEqual({ kind: 'ok', body: views.views.get('a-1')?.alarm });
+      expect(outcome).toEqual({ status: 200, body: views.views.get('a-1')?.alarm });
     });
 
     it("answers 404 for another tenant's alarm, just as for an alarm that does not exist", async () => {
@@ -703,8 +703,8 @@ describe('Use case: read and acknowledge alarms (TenantAlarms)', () => {
       const missing = await alarms.get(TENANT_B, 'a-404');
 
       // Assess
-      expect(another).toEqual({ kind: 'not-found', message: 'no alarm a-1' });
-      expect(missing).toEqual({ kind: 'not-found', message: 'no alarm a-404' });
+      expect(another).toEqual({ status: 404, message: 'no alarm a-1' });
+      expect(missing).toEqual({ status: 404, message: 'no alarm a-404' });
     });
 
     it("reads an administrator a host alarm, and any project's alarm named with tenantId", async () => {
@@ -743,7 +743,7 @@ describe('Use case: read and acknowledge alarms (TenantAlarms)', () => {
       const outcome = await alarms.acknowledge(TENANT_A, 'a-1', { ackState: 'ACKNOWLEDGED' });
 
       // Assess
-      expect(outcome).toEqual({ kind: 'ok', body: { ackState: 'ACKNOWLEDGED' } });
+      expect(outcome).toEqual({ status: 200, body: { ackState: 'ACKNOWLEDGED' } });
       expect(bodyOf<Alarm>(await alarms.get(TENANT_A, 'a-1')).ackState).toBe('ACKNOWLEDGED');
     });
 
@@ -756,7 +756,7 @@ describe('Use case: read and acknowledge alarms (TenantAlarms)', () => {
       const outcome = await alarms.acknowledge(TENANT_A, 'a-1', { ackState: 'ACKNOWLEDGED' });
 
       // Assess
-      expect(outcome).toEqual({ kind: 'conflict', message: 'alarm a-1 is already ACKNOWLEDGED' });
+      expect(outcome).toEqual({ status: 409, message: 'alarm a-1 is already ACKNOWLEDGED' });
     });
 
     it('takes an acknowledgement back with UNACKNOWLEDGED', async () => {
@@ -768,7 +768,7 @@ describe('Use case: read and acknowledge alarms (TenantAlarms)', () => {
       const outcome = await alarms.acknowledge(TENANT_A, 'a-1', { ackState: 'UNACKNOWLEDGED' });
 
       // Assess
-      expect(outcome).toEqual({ kind: 'ok', body: { ackState: 'UNACKNOWLEDGED' } });
+      expect(outcome).toEqual({ status: 200, body: { ackState: 'UNACKNOWLEDGED' } });
       expect(bodyOf<Alarm>(await alarms.get(TENANT_A, 'a-1')).ackState).toBe('UNACKNOWLEDGED');
     });
 
@@ -780,7 +780,7 @@ describe('Use case: read and acknowledge alarms (TenantAlarms)', () => {
       const outcome = await alarms.acknowledge(TENANT_B, 'a-1', { ackState: 'ACKNOWLEDGED' });
 
       // Assess
-      expect(outcome).toEqual({ kind: 'not-found', message: 'no alarm a-1' });
+      expect(outcome).toEqual({ status: 404, message: 'no alarm a-1' });
       expect(views.views.get('a-1')?.alarm.ackState).toBe('UNACKNOWLEDGED');
     });
 
@@ -792,7 +792,7 @@ describe('Use case: read and acknowledge alarms (TenantAlarms)', () => {
       const outcome = await alarms.acknowledge(ADMIN, 'a-404', { ackState: 'ACKNOWLEDGED' });
 
       // Assess
-      expect(outcome).toEqual({ kind: 'not-found', message: 'no alarm a-404' });
+      expect(outcome).toEqual({ status: 404, message: 'no alarm a-404' });
     });
 
     it.each([
@@ -808,7 +808,7 @@ describe('Use case: read and acknowledge alarms (TenantAlarms)', () => {
       const outcome = await alarms.acknowledge(TENANT_A, 'a-1', body);
 
       // Assess
-      expect(outcome).toEqual({ kind: 'invalid', message: expect.any(String) });
+      expect(outcome).toEqual({ status: 400, message: expect.any(String) });
       expect(views.views.get('a-1')?.alarm.ackState).toBe('UNACKNOWLEDGED');
     });
   });
@@ -866,7 +866,7 @@ describe('Use case: manage subscriptions (ManageSubscriptions)', () => {
 
       // Assess
       expect(first.status).toBe(201);
-      expect(again).toEqual({ kind: 'ok', body: bodyOf(first) });
+      expect(again).toEqual({ status: 200, body: bodyOf(first) });
       expect(topics.subscribed).toHaveLength(1);
     });
 
@@ -892,7 +892,7 @@ describe('Use case: manage subscriptions (ManageSubscriptions)', () => {
       const outcome = await subscriptions.create(TENANT_B, { callbackUri: CALLBACK, tenantId: 'tenant-a' });
 
       // Assess
-      expect(outcome).toEqual({ kind: 'forbidden', message: expect.stringContaining('tenant-a') });
+      expect(outcome).toEqual({ status: 403, message: expect.stringContaining('tenant-a') });
       expect(topics.subscribed).toEqual([]);
       expect(store.items.size).toBe(0);
     });
@@ -940,7 +940,7 @@ describe('Use case: manage subscriptions (ManageSubscriptions)', () => {
       const outcome = await subscriptions.create(TENANT_A, body);
 
       // Assess
-      expect(outcome).toEqual({ kind: 'invalid', message: expect.any(String) });
+      expect(outcome).toEqual({ status: 400, message: expect.any(String) });
       expect(topics.subscribed).toEqual([]);
     });
 
@@ -995,7 +995,7 @@ describe('Use case: manage subscriptions (ManageSubscriptions)', () => {
       const outcome = await subscriptions.list(TENANT_B);
 
       // Assess
-      expect(outcome).toEqual({ kind: 'ok', body: [] });
+      expect(outcome).toEqual({ status: 200, body: [] });
     });
   });
 
@@ -1009,7 +1009,7 @@ describe('Use case: manage subscriptions (ManageSubscriptions)', () => {
       const outcome = await subscriptions.get(TENANT_A, created.id);
 
       // Assess
-      expect(outcome).toEqual({ kind: 'ok', body: created });
+      expect(outcome).toEqual({ status: 200, body: created });
     });
 
     it("answers 404 to reading or deleting another project's subscription, and unsubscribes nothing", async () => {
@@ -1023,8 +1023,8 @@ describe('Use case: manage subscriptions (ManageSubscriptions)', () => {
       const deletedByAdmin = await subscriptions.delete(ADMIN, ofA.id);
 
       // Assess
-      expect(read).toEqual({ kind: 'not-found', message: `no subscription ${ofA.id}` });
-      expect(deleted).toEqual({ kind: 'not-found', message: `no subscription ${ofA.id}` });
+      expect(read).toEqual({ status: 404, message: `no subscription ${ofA.id}` });
+      expect(deleted).toEqual({ status: 404, message: `no subscription ${ofA.id}` });
       expect(deletedByAdmin.status).toBe(404);
       expect(topics.unsubscribed).toEqual([]);
       expect(store.items.size).toBe(1);
@@ -1039,10 +1039,10 @@ describe('Use case: manage subscriptions (ManageSubscriptions)', () => {
       const outcome = await subscriptions.delete(TENANT_A, created.id);
 
       // Assess
-      expect(outcome).toEqual({ kind: 'done' });
+      expect(outcome).toEqual({ status: 204 });
       expect(topics.unsubscribed).toEqual(['arn:aws:sns:eu-west-1:123456789012:nfvi-doctor-tenant-a:sub-1']);
       expect((await subscriptions.get(TENANT_A, created.id)).status).toBe(404);
-      expect(await subscriptions.list(TENANT_A)).toEqual({ kind: 'ok', body: [] });
+      expect(await subscriptions.list(TENANT_A)).toEqual({ status: 200, body: [] });
       expect((await subscriptions.delete(TENANT_A, created.id)).status).toBe(404);
       expect(topics.unsubscribed).toHaveLength(1);
     });

@@ -91,7 +91,7 @@ describe('Use case: a tenant follows and answers its recoveries', () => {
       const outcome = await recoveries.get(TENANT_A, a.recoveryId, {});
 
       // Assess
-      expect(outcome).toEqual({ kind: 'ok', body: view(a) });
+      expect(outcome).toEqual({ status: 200, body: view(a) });
     });
 
     it("answers 404 for another tenant's recovery, as if it did not exist", async () => {
@@ -102,7 +102,7 @@ describe('Use case: a tenant follows and answers its recoveries', () => {
       const outcome = await recoveries.get(TENANT_A, b.recoveryId, {});
 
       // Assess
-      expect(outcome).toEqual({ kind: 'not-found', message: `no recovery ${b.recoveryId}` });
+      expect(outcome).toEqual({ status: 404, message: `no recovery ${b.recoveryId}` });
     });
 
     it('refuses 403 to a tenant naming another tenant', async () => {
@@ -143,7 +143,7 @@ describe('Use case: a tenant follows and answers its recoveries', () => {
       const outcome = await recoveries.list(TENANT_A, params);
 
       // Assess
-      expect(outcome).toEqual({ kind: 'invalid', message: expect.stringMatching(named) });
+      expect(outcome).toEqual({ status: 400, message: expect.stringMatching(named) });
     });
   });
 
@@ -174,7 +174,7 @@ describe('Use case: a tenant follows and answers its recoveries', () => {
       const outcome = await w.api.answer(TENANT_A, w.a.recoveryId, { answer: 'PROCEED' }, {});
 
       // Assess
-      expect(outcome).toEqual({ kind: 'ok', body: view(stored) });
+      expect(outcome).toEqual({ status: 200, body: view(stored) });
       expect(w.answered).toHaveLength(1);
       expect(w.recoveries.of('tenant-a')).toEqual(stored);
     });
@@ -188,7 +188,7 @@ describe('Use case: a tenant follows and answers its recoveries', () => {
       const outcome = await w.api.answer(TENANT_A, w.a.recoveryId, { answer: 'DECLINE' }, {});
 
       // Assess
-      expect(outcome).toEqual({ kind: 'conflict', message: 'the grace period is over (recovery GRACE)' });
+      expect(outcome).toEqual({ status: 409, message: 'the grace period is over (recovery GRACE)' });
       expect(w.answered).toEqual([]);
       expect(w.recoveries.of('tenant-a').answer).toBeUndefined();
     });
@@ -206,7 +206,7 @@ describe('Use case: a tenant follows and answers its recoveries', () => {
       const outcome = await w.api.answer(TENANT_A, w.a.recoveryId, body, {});
 
       // Assess
-      expect(outcome).toEqual({ kind: 'invalid', message: expect.stringMatching(named) });
+      expect(outcome).toEqual({ status: 400, message: expect.stringMatching(named) });
       expect(w.answered).toEqual([]);
     });
 
@@ -218,7 +218,7 @@ describe('Use case: a tenant follows and answers its recoveries', () => {
       const outcome = await w.api.answer(TENANT_A, w.b.recoveryId, { answer: 'DECLINE' }, {});
 
       // Assess
-      expect(outcome).toEqual({ kind: 'not-found', message: `no recovery ${w.b.recoveryId}` });
+      expect(outcome).toEqual({ status: 404, message: `no recovery ${w.b.recoveryId}` });
       expect(w.recoveries.of('tenant-b').answer).toBeUndefined();
       expect(w.answered).toEqual([]);
     });
@@ -281,8 +281,8 @@ describe('Use case: a tenant follows and answers its recoveries', () => {
         updatedAt: secondsAfterEpoch(10),
         source: 'tenant',
       };
-      expect(set).toEqual({ kind: 'ok', body: policy });
-      expect(read).toEqual({ kind: 'ok', body: policy });
+      expect(set).toEqual({ status: 200, body: policy });
+      expect(read).toEqual({ status: 200, body: policy });
     });
 
     it("gives a policy set without a grace period the stage's", async () => {
@@ -314,7 +314,7 @@ describe('Use case: a tenant follows and answers its recoveries', () => {
       const outcome = await w.api.putPolicy(TENANT_A, body, {});
 
       // Assess
-      expect(outcome).toEqual({ kind: 'invalid', message: expect.stringMatching(named) });
+      expect(outcome).toEqual({ status: 400, message: expect.stringMatching(named) });
       expect(w.policies.items.size).toBe(0);
     });
 

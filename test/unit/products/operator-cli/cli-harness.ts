@@ -8,8 +8,8 @@ import type { Agent } from 'node:https';
 import { FaultInjector } from '../../../../lib/adapters/eventbridge/fault-injector';
 import type { HostSummary } from '../../../../lib/inventory/inventory';
 import { stageNames } from '../../../../lib/platform/stage-names';
-import type { HostLister } from '../../../../lib/products/operator-cli/hosts';
-import { run, type CliAdapters } from '../../../../lib/products/operator-cli/main';
+import type { CliAdapters, HostLister } from '../../../../lib/products/operator-cli/command-kit';
+import { run } from '../../../../lib/products/operator-cli/main';
 import {
   FAST_HTTP,
   FakeEndpoint,
