@@ -212,7 +212,8 @@ async function start(component: Component, ports: LocalPorts, timeoutMs: number)
   const log = openSync(logFile, 'a');
   const [command, ...args] = [...PDEATHSIG, ...commandOf(component, ports)] as [string, ...string[]];
   const child = spawn(command, args, {
-    cwd: PROJECT_ROOT,
+    // DynamoDB Local writes its metadata file where it runs.
+    cwd: component === 'dynamodb' ? join(STATE_DIR, 'dynamodb') : PROJECT_ROOT,
     env: { ...process.env, ...localEnvironment(ports), SLS_TELEMETRY_DISABLED: '1', NFVI_PROJECT_ROOT: PROJECT_ROOT },
     detached: true,
     stdio: ['ignore', log, log],
