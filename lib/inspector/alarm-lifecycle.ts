@@ -8,6 +8,7 @@ import { type HostInventory } from '../inventory/inventory';
 import type { FaultRecord, Transition } from './fault-record';
 import type { FaultSignal } from './fault-signal';
 import { FENCING_DETAIL_PREFIX } from './fencing-signals';
+import { flapAfter, flapAt, releasedAt, type FlapDamping } from './flap-damping';
 
 /** Alarm ids are derived, not random, so that a retried decision yields the same alarms. */
 const ALARM_ID_NAMESPACE = '08a3861d-1f45-4081-9c9f-f50d4daf34ac';
@@ -16,6 +17,9 @@ export interface AlarmContext {
   now: string;
   vimConnectionId: string;
   adminProjectId: string;
+  /** A fresh random id, given to a record this decision creates (its alarms' ids derive from it). */
+  epoch: string;
+  damping: FlapDamping;
 }
 
 export type IgnoreReason = 'duplicate' | 'stale' | 'unchanged';
@@ -27,14 +31,20 @@ export type Decision =
 
 export type ActionableSignal = Exclude<FaultSignal, { kind: 'vote' }>;
 
-/** Where a new observation stands against the last one applied to the fault. */
-export function orderOf(last: Observation | undefined, next: Observation): 'new' | IgnoreReason {
+/**
+ * Where a new observation stands against the last one applied to the fault. One collector's are
+ * ordered by its seq; another collector's by time, where the last one counts as no later than
+ * when it was applied, so that a collector whose clock runs ahead never holds a fault against
+ * the others.
+ */
+export function orderOf(last: FaultRecord['lastObservation'] | undefined, next: Observation): 'new' | IgnoreReason {
   if (!last) return 'new';
   if (last.collectorId === next.collectorId) {
     if (next.seq === last.seq) return 'duplicate';
     return next.seq < last.seq ? 'stale' : 'new';
   }
-  return Date.parse(next.observedAt) < Date.parse(last.observedAt) ? 'stale' : 'new';
+  const lastAt = Math.min(Date.parse(last.observedAt), Date.parse(last.appliedAt ?? last.observedAt));
+  return Date.parse(next.observedAt) < lastAt ? 'stale' : 'new';
 }
 
 /**
@@ -50,6 +60,7 @@ export function decide(
   ctx: AlarmContext,
 ): Decision {
   if (signal.kind === 'fenced') return decideFenced(current, signal, ctx);
+  if (signal.kind === 'settle') return decideSettle(current, ctx);
   const ordered = signal.kind === 'boot' || signal.ordered !== false;
   const order = ordered ? orderOf(current?.lastObservation, signal.observation) : 'new';
   if (order !== 'new') return { kind: 'ignore', reason: order };
@@ -88,7 +99,53 @@ function decideFenced(
   return decision;
 }
 
+/**
+ * A reported condition, damped when it flaps (./flap-damping.ts): a flapping fault stays raised,
+ * and its clear is held until it has been stable long enough (the sweeper applies it then).
+ * Conditions derived from the peers' votes, and the administrator's own, are not damped.
+ */
 function decideCondition(
+  current: FaultRecord | undefined,
+  signal: Extract<ActionableSignal, { kind: 'condition' }>,
+  inventory: HostInventory,
+  ctx: AlarmContext,
+): Decision {
+  const damped = signal.ordered !== false && !signal.adminOnly;
+  const flap = damped ? flapAfter(current?.flap, signal.active, ctx.now, ctx.damping) : undefined;
+  const held = flap?.holding === true && !signal.active && current?.status === 'ACTIVE';
+  const decision = held ? observe(current, signal, ctx) : decideState(current, signal, inventory, ctx);
+  if (!flap || decision.kind !== 'store') return decision;
+  const dueAt = flap.holding ? releasedAt(flap, ctx.damping) : decision.record.dueAt;
+  return { ...decision, record: { ...decision.record, flap, dueAt } };
+}
+
+/** The sweeper's look at a fault: a clear held while it flapped is applied once it has been stable long enough. */
+function decideSettle(current: FaultRecord | undefined, ctx: AlarmContext): Decision {
+  if (!current) return { kind: 'ignore', reason: 'unchanged' };
+  // Nothing held: the look was for a publication, done by now; the record needs no more looks.
+  if (!current.flap?.holding) {
+    return current.dueAt === undefined
+      ? { kind: 'ignore', reason: 'unchanged' }
+      : { kind: 'store', record: { ...current, version: current.version + 1, dueAt: undefined } };
+  }
+  const flap = flapAt(current.flap, ctx.now, ctx.damping);
+  if (flap.holding)
+    return {
+      kind: 'store',
+      record: { ...current, version: current.version + 1, flap, dueAt: releasedAt(flap, ctx.damping) },
+    };
+  const released = { ...current, flap, dueAt: undefined };
+  if (!flap.observedActive && current.status === 'ACTIVE') {
+    return clear(
+      released,
+      { kind: 'settle', host: current.host, faultKey: current.faultKey, observation: current.lastObservation },
+      ctx,
+    );
+  }
+  return { kind: 'store', record: { ...released, version: current.version + 1 } };
+}
+
+function decideState(
   current: FaultRecord | undefined,
   signal: Extract<ActionableSignal, { kind: 'condition' }>,
   inventory: HostInventory,
@@ -101,12 +158,12 @@ function decideCondition(
     const changed =
       alarm?.perceivedSeverity !== signal.fault.perceivedSeverity || alarm?.faultType !== signal.fault.faultType;
     if (changed) return update(current, signal, inventory, ctx);
-    return signal.ordered === false ? { kind: 'ignore', reason: 'unchanged' } : observe(current, signal);
+    return signal.ordered === false ? { kind: 'ignore', reason: 'unchanged' } : observe(current, signal, ctx);
   }
   if (!signal.active && current && active) return clear(current, signal, ctx);
   // A derived condition is re-evaluated on every vote: only its transitions are worth a write.
   if (signal.ordered === false) return { kind: 'ignore', reason: 'unchanged' };
-  return observe(current, signal);
+  return observe(current, signal, ctx);
 }
 
 function decideBoot(
@@ -116,7 +173,7 @@ function decideBoot(
   ctx: AlarmContext,
 ): Decision {
   // First sight of the host: remember its boot id, nothing to report.
-  if (!current?.bootId) return observe(current, signal, { bootId: signal.bootId });
+  if (!current?.bootId) return observe(current, signal, ctx, { bootId: signal.bootId });
   const rebooted = current.bootId !== signal.bootId;
   if (rebooted && current.status === 'CLEARED') {
     const details = [`boot id changed from ${current.bootId} to ${signal.bootId}, up ${signal.uptimeS} s`];
@@ -124,7 +181,7 @@ function decideBoot(
       bootId: signal.bootId,
     });
   }
-  if (rebooted) return observe(current, signal, { bootId: signal.bootId });
+  if (rebooted) return observe(current, signal, ctx, { bootId: signal.bootId });
   // The host reports again from the same boot: it is back and stable.
   if (current.status === 'ACTIVE') return clear(current, signal, ctx);
   return { kind: 'ignore', reason: 'unchanged' };
@@ -132,21 +189,31 @@ function decideBoot(
 
 const observe = (
   current: FaultRecord | undefined,
-  signal: ActionableSignal,
+  signal: Exclude<ActionableSignal, { kind: 'settle' }>,
+  ctx: AlarmContext,
   extra: Partial<FaultRecord> = {},
 ): Decision => ({
   kind: 'store',
   record: {
-    ...(current ?? emptyRecord(signal)),
+    ...(current ?? emptyRecord(signal, ctx)),
     ...extra,
     version: (current?.version ?? 0) + 1,
-    lastObservation: signal.observation,
+    lastObservation: applied(signal.observation, ctx),
   },
 });
 
-const emptyRecord = (signal: ActionableSignal): FaultRecord => ({
+/** An observation as the correlator applies it, with its own time beside the collector's. */
+const applied = (observation: Observation, ctx: AlarmContext): FaultRecord['lastObservation'] => ({
+  collectorId: observation.collectorId,
+  seq: observation.seq,
+  observedAt: observation.observedAt,
+  appliedAt: ctx.now,
+});
+
+const emptyRecord = (signal: Exclude<ActionableSignal, { kind: 'settle' }>, ctx: AlarmContext): FaultRecord => ({
   host: signal.host,
   faultKey: signal.faultKey,
+  epoch: ctx.epoch,
   status: 'CLEARED',
   version: 0,
   transitionSeq: 0,
@@ -156,8 +223,15 @@ const emptyRecord = (signal: ActionableSignal): FaultRecord => ({
   instanceAlarms: [],
 });
 
-const alarmIdOf = (host: string, faultKey: string, raisedSeq: number, managedObjectId: string) =>
-  uuidv5(`${host}|${faultKey}|${raisedSeq}|${managedObjectId}`, ALARM_ID_NAMESPACE);
+const alarmIdOf = (
+  record: Pick<FaultRecord, 'host' | 'faultKey' | 'epoch'>,
+  raisedSeq: number,
+  managedObjectId: string,
+) =>
+  uuidv5(
+    [record.host, record.faultKey, ...(record.epoch ? [record.epoch] : []), raisedSeq, managedObjectId].join('|'),
+    ALARM_ID_NAMESPACE,
+  );
 
 function alarmFields(fault: CatalogueEntry, faultDetails: string[]) {
   return {
@@ -198,7 +272,7 @@ function instanceAlarm(
 
 /** Instance alarms for the instances that have none yet. */
 function newInstanceAlarms(
-  record: Pick<FaultRecord, 'host' | 'faultKey' | 'raisedSeq' | 'instanceAlarms'>,
+  record: Pick<FaultRecord, 'host' | 'faultKey' | 'epoch' | 'raisedSeq' | 'instanceAlarms'>,
   hostAlarmId: string,
   inventory: HostInventory,
   fault: CatalogueEntry,
@@ -213,7 +287,7 @@ function newInstanceAlarms(
       instanceAlarm(
         record.host,
         instance,
-        alarmIdOf(record.host, record.faultKey, record.raisedSeq, instance.id),
+        alarmIdOf(record, record.raisedSeq, instance.id),
         hostAlarmId,
         fault,
         faultDetails,
@@ -229,20 +303,20 @@ function hostDetails(faultDetails: string[], inventory: HostInventory): string[]
 
 function raise(
   current: FaultRecord | undefined,
-  signal: ActionableSignal,
+  signal: Exclude<ActionableSignal, { kind: 'settle' }>,
   fault: CatalogueEntry,
   faultDetails: string[],
   inventory: HostInventory,
   ctx: AlarmContext,
   extra: Partial<FaultRecord> = {},
 ): Decision {
-  const base = current ?? emptyRecord(signal);
+  const base = current ?? emptyRecord(signal, ctx);
   const transitionSeq = base.transitionSeq + 1;
   const raisedSeq = transitionSeq;
   const eventTime = signal.observation.observedAt;
-  const hostAlarmId = alarmIdOf(signal.host, signal.faultKey, raisedSeq, signal.host);
+  const hostAlarmId = alarmIdOf(base, raisedSeq, signal.host);
   const instanceAlarms = newInstanceAlarms(
-    { host: signal.host, faultKey: signal.faultKey, raisedSeq, instanceAlarms: [] },
+    { host: signal.host, faultKey: signal.faultKey, epoch: base.epoch, raisedSeq, instanceAlarms: [] },
     hostAlarmId,
     inventory,
     fault,
@@ -277,7 +351,7 @@ function raise(
       raisedSeq,
       lastTransition: 'RAISED',
       transitionAt: ctx.now,
-      lastObservation: signal.observation,
+      lastObservation: applied(signal.observation, ctx),
       impact: fault.impact,
       hostAlarm,
       instanceAlarms,
@@ -319,7 +393,7 @@ function update(
       transitionSeq: current.transitionSeq + 1,
       lastTransition: 'UPDATED',
       transitionAt: ctx.now,
-      lastObservation: signal.observation,
+      lastObservation: applied(signal.observation, ctx),
       impact: fault.impact,
       hostAlarm: {
         ...changed(hostAlarm, hostDetails(faultDetails, inventory)),
@@ -342,7 +416,7 @@ function clear(current: FaultRecord, signal: ActionableSignal, ctx: AlarmContext
       transitionSeq: current.transitionSeq + 1,
       lastTransition: 'CLEARED',
       transitionAt: ctx.now,
-      lastObservation: signal.observation,
+      lastObservation: applied(signal.observation, ctx),
       hostAlarm: current.hostAlarm && cleared(current.hostAlarm),
       instanceAlarms: current.instanceAlarms.map(cleared),
     },

@@ -18,10 +18,12 @@ import {
   type PeerVoteStore,
 } from './ports';
 
-export type CorrelatorSettings = Omit<AlarmContext, 'now'> & {
+export type CorrelatorSettings = Omit<AlarmContext, 'now' | 'epoch'> & {
   quorum: QuorumSettings;
   /** Whether dead hosts are fenced: their host-down alarms then say whether they are yet. */
   fencing: boolean;
+  /** How far ahead of the correlator's clock a report may be dated; a report further ahead is quarantined. */
+  maxClockSkewS: number;
 };
 
 export interface CorrelatorDeps {
@@ -34,6 +36,8 @@ export interface CorrelatorDeps {
   peerVotes: PeerVoteStore;
   settings: CorrelatorSettings;
   clock: () => Date;
+  /** A new random id (a new fault record's epoch). */
+  newId: () => string;
 }
 
 export type CorrelationOutcome =
@@ -76,6 +80,11 @@ export async function correlateEvent(
   }
   const parsed = parseCollectorEvent(raw);
   if (!parsed.ok) return quarantine(raw, parsed.reason, deps);
+  const aheadS = (Date.parse(parsed.event.detail.observedAt) - deps.clock().getTime()) / 1000;
+  if (aheadS > deps.settings.maxClockSkewS) {
+    const reason = `observedAt ${parsed.event.detail.observedAt} is ${Math.round(aheadS)} s ahead of the correlator's clock (at most ${deps.settings.maxClockSkewS} s): the reporting clock is wrong`;
+    return quarantine(raw, reason, deps);
+  }
   const signal = faultSignalOf(parsed.event);
   if (signal.kind === 'vote') {
     const stored = await deps.peerVotes.put(signal.vote);
@@ -123,7 +132,7 @@ async function applySignal(
   deps: CorrelatorDeps,
   invocation: { deadline: Date },
 ): Promise<CorrelationOutcome> {
-  const { quorum: _quorum, fencing: _fencing, ...alarmSettings } = deps.settings;
+  const { quorum: _quorum, fencing: _fencing, maxClockSkewS: _skew, ...alarmSettings } = deps.settings;
   let republished = 0;
   for (let attempt = 1; ; attempt++) {
     const signal = await signalOf();
@@ -140,10 +149,13 @@ async function applySignal(
       await recordAlarmViews(current, deps);
       current = { ...current, recordedSeq: current.publishedSeq };
     }
-    const decision = decide(current, signal, inventory, { ...alarmSettings, now: deps.clock().toISOString() });
+    const now = deps.clock().toISOString();
+    const decision = decide(current, signal, inventory, { ...alarmSettings, now, epoch: deps.newId() });
     if (decision.kind === 'ignore') return { outcome: 'ignored', reason: decision.reason, republished };
+    const publishBy = invocation.deadline.toISOString();
+    // A transition not published by the deadline is the sweeper's to publish (the invocation died).
     const record = decision.transition
-      ? { ...decision.record, publishBy: invocation.deadline.toISOString() }
+      ? { ...decision.record, publishBy, dueAt: earliest(decision.record.dueAt, publishBy) }
       : decision.record;
     try {
       await deps.faults.save(record, current?.version);
@@ -176,4 +188,40 @@ async function publish(record: FaultRecord, deps: CorrelatorDeps): Promise<numbe
 async function recordAlarmViews(record: FaultRecord, deps: CorrelatorDeps): Promise<void> {
   await deps.alarmViews.record(record);
   await deps.faults.markRecorded(record.host, record.faultKey, record.transitionSeq);
+}
+
+const earliest = (a: string | undefined, b: string) => (a !== undefined && Date.parse(a) < Date.parse(b) ? a : b);
+
+/**
+ * The correlator's sweeper (every minute): each fault due for a look is looked at again. A
+ * transition whose invocation ended without publishing it is published (an invocation killed
+ * mid-burst loses nothing), one whose copies the fault API lacks is recorded, and a clear held
+ * while the fault flapped is applied once the fault has been stable long enough.
+ */
+export async function sweepFaults(
+  deps: CorrelatorDeps,
+  invocation: { deadline: Date },
+): Promise<{ faults: number; outcomes: CorrelationOutcome[] }> {
+  const due = await deps.faults.due(deps.clock());
+  const outcomes: CorrelationOutcome[] = [];
+  for (const { host, faultKey } of due) {
+    if (deps.clock().getTime() > invocation.deadline.getTime() - 1000) break;
+    outcomes.push(
+      await applySignal(
+        async () => ({
+          kind: 'settle',
+          host,
+          faultKey,
+          observation: (await deps.faults.get(host, faultKey))?.lastObservation ?? {
+            collectorId: 'sweeper',
+            seq: 0,
+            observedAt: deps.clock().toISOString(),
+          },
+        }),
+        deps,
+        invocation,
+      ),
+    );
+  }
+  return { faults: due.length, outcomes };
 }

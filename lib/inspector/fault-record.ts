@@ -9,6 +9,8 @@ export const observation = z.object({
   collectorId: z.string(),
   seq: z.number().int(),
   observedAt: z.string(),
+  /** When the correlator applied it (its own clock): bounds how far a fast clock's observedAt can reach. */
+  appliedAt: z.string().optional(),
 });
 
 /**
@@ -42,6 +44,23 @@ export const faultRecord = z.object({
    * because it asks nothing more of the VIM (a second reset of instances being evacuated would break them).
    */
   fencedSeq: z.number().int().nonnegative().optional(),
+  /**
+   * Chosen at random when the record is created, and part of every alarm id it derives: a fault
+   * whose record was lost (a table recreated, an item expired) raises alarms with new ids, never
+   * those of the alarms consumers saw before.
+   */
+  epoch: z.string().optional(),
+  /** Flap damping: how often the fault changed lately, and whether its clear is held (./flap-damping.ts). */
+  flap: z
+    .object({
+      penalty: z.number().nonnegative(),
+      at: z.string(),
+      holding: z.boolean(),
+      observedActive: z.boolean(),
+    })
+    .optional(),
+  /** When the correlator's sweeper must look at the record again: an unpublished transition, or a held clear. */
+  dueAt: z.string().optional(),
 });
 
 export type FaultRecord = z.infer<typeof faultRecord>;

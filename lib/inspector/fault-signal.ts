@@ -1,6 +1,6 @@
 import { type PerceivedSeverity } from '../contracts/etsi-alarm';
 import { catalogueEntry, downgraded, type CatalogueEntry, type FaultType } from '../contracts/fault-catalogue';
-import type { CollectorEvent, HardwareComponent, Observation } from '../contracts/southbound';
+import type { CollectorEvent, FaultReportDetail, HardwareComponent, Observation } from '../contracts/southbound';
 
 /** One observer's latest word on whether it reaches a host. */
 export interface PeerVote {
@@ -37,7 +37,9 @@ export type FaultSignal =
   | { kind: 'boot'; host: string; faultKey: string; bootId: string; uptimeS: number; observation: Observation }
   | { kind: 'vote'; vote: PeerVote }
   /** The host of an active host-down alarm was fenced: its alarm says so from now on. */
-  | { kind: 'fenced'; host: string; faultKey: string; hostAlarmId: string; detail: string; observation: Observation };
+  | { kind: 'fenced'; host: string; faultKey: string; hostAlarmId: string; detail: string; observation: Observation }
+  /** The correlator's sweeper looks at a fault again: a held clear may be due (./flap-damping.ts). */
+  | { kind: 'settle'; host: string; faultKey: string; observation: Observation };
 
 const hardwareFaults: Record<HardwareComponent, { critical: FaultType; warning: FaultType }> = {
   cpu: { critical: 'compute.host.cpu.error', warning: 'compute.host.cpu.error' },
@@ -80,6 +82,10 @@ function withSeverity(entry: CatalogueEntry, perceivedSeverity: PerceivedSeverit
   return { ...entry, perceivedSeverity };
 }
 
+/** A monitor's report is a fault of its own: each monitor raises and clears its reports, apart from the collectors'. */
+export const reportFaultKey = (d: Pick<FaultReportDetail, 'collectorId' | 'faultType'>) =>
+  `report:${d.collectorId}:${d.faultType}`;
+
 /** Maps a validated collector event through the fault catalogue. */
 export function faultSignalOf(event: CollectorEvent): FaultSignal {
   switch (event['detail-type']) {
@@ -119,8 +125,7 @@ export function faultSignalOf(event: CollectorEvent): FaultSignal {
     }
     case 'fault.report': {
       const d = event.detail;
-      // Each monitor raises and clears its own report, apart from the collectors' observations.
-      return condition(d, `report:${d.collectorId}:${d.faultType}`, d.active, catalogueEntry(d.faultType), [d.message]);
+      return condition(d, reportFaultKey(d), d.active, catalogueEntry(d.faultType), [d.message]);
     }
     case 'failure.prediction': {
       const d = event.detail;

@@ -11,6 +11,8 @@ export interface FaultStore {
   markPublished(host: string, faultKey: string, transitionSeq: number): Promise<void>;
   markPublishFailed(host: string, faultKey: string, transitionSeq: number): Promise<void>;
   markRecorded(host: string, faultKey: string, transitionSeq: number): Promise<void>;
+  /** The faults whose `dueAt` has come: the sweeper's work. */
+  due(now: Date): Promise<{ host: string; faultKey: string }[]>;
 }
 
 export class ConcurrentUpdateError extends Error {

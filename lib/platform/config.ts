@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isTimeZone } from './time-zone';
 
 /** Settings from the environment, read and checked once per container; a missing one is named. */
 const environment = z.object({
@@ -43,6 +44,25 @@ const environment = z.object({
   /** How long a recovery invocation waits in process for a grace period or an evacuation. */
   NFVI_RECOVERY_FOLLOW_S: z.coerce.number().nonnegative().default(60),
   NFVI_PEER_QUORUM_MIN: z.coerce.number().int().min(2).default(2),
+  /**
+   * The zone each Doctor or Vitrage monitor's clock keeps, for its times written without one, as
+   * JSON {"<monitor>": "<IANA zone or +HH:MM>", "*": "<the others'>"}; UTC when not named.
+   */
+  NFVI_DOCTOR_MONITOR_TIMEZONES: z
+    .string()
+    .default('{}')
+    .transform((text, ctx) => {
+      try {
+        return z.record(z.string(), z.string().refine(isTimeZone, 'not a time zone')).parse(JSON.parse(text));
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: `expected {"<monitor>": "<IANA zone or +HH:MM>"}: ${(error as Error).message}` });
+        return z.NEVER;
+      }
+    }),
+  /** The largest compatibility request body taken (bytes); a larger one answers 413. */
+  NFVI_INGEST_MAX_BODY_BYTES: z.coerce.number().int().positive().default(256 * 1024),
+  /** How far ahead of the receiving clock a report may be dated before it is quarantined. */
+  NFVI_MAX_CLOCK_SKEW_S: z.coerce.number().int().positive().default(300),
   NFVI_PEER_VOTE_TTL_S: z.coerce.number().positive().default(90),
   NFVI_ADMIN_TOPIC_ARN: z.string().startsWith('arn:'),
   NFVI_TOPIC_PREFIX: z.string().min(1),
@@ -74,6 +94,8 @@ export type Config = {
   sessionsTable: string;
   maintenance: { apiUrl: string; hostSlots: number; followS: number };
   quorum: { minObservers: number; voteTtlS: number };
+  maxClockSkewS: number;
+  ingest: { monitorTimeZones: Record<string, string>; maxBodyBytes: number };
   prediction: { disablesHost: boolean };
   fencing: {
     enabled: boolean;
@@ -137,6 +159,8 @@ export function configFrom(env: NodeJS.ProcessEnv): Config {
       followS: e.NFVI_MAINTENANCE_FOLLOW_S,
     },
     quorum: { minObservers: e.NFVI_PEER_QUORUM_MIN, voteTtlS: e.NFVI_PEER_VOTE_TTL_S },
+    maxClockSkewS: e.NFVI_MAX_CLOCK_SKEW_S,
+    ingest: { monitorTimeZones: e.NFVI_DOCTOR_MONITOR_TIMEZONES, maxBodyBytes: e.NFVI_INGEST_MAX_BODY_BYTES },
     prediction: { disablesHost: e.NFVI_PREDICTION_DISABLES_HOST },
     fencing: {
       enabled: e.NFVI_FENCING,

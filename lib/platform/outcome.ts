@@ -5,13 +5,14 @@
  */
 export type Outcome = { kind: 'ok'; body: unknown } | { kind: 'created'; body: unknown } | { kind: 'done' } | Refusal;
 
-/** Why a request is refused: it is malformed, the caller may not, there is no such thing, or it clashes. */
+/** Why a request is refused: it is malformed, the caller may not, there is no such thing, it clashes, or it is too large. */
 export type Refusal = {
-  kind: 'invalid' | 'forbidden' | 'not-found' | 'conflict';
+  kind: 'invalid' | 'forbidden' | 'not-found' | 'conflict' | 'too-large';
   message: string;
   /** Structured details the caller may read (e.g. which events of a batch were refused). */
   details?: unknown;
 };
 
 export const isRefusal = (outcome: Outcome | object): outcome is Refusal =>
-  'kind' in outcome && ['invalid', 'forbidden', 'not-found', 'conflict'].includes((outcome as Refusal).kind);
+  'kind' in outcome &&
+  ['invalid', 'forbidden', 'not-found', 'conflict', 'too-large'].includes((outcome as Refusal).kind);

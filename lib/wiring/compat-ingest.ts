@@ -1,3 +1,4 @@
+import { DynamoDbFaultStore } from '../adapters/dynamodb/dynamodb-fault-store';
 import { DynamoDbQuarantine } from '../adapters/dynamodb/dynamodb-quarantine';
 import { EventBridgePublisher } from '../adapters/eventbridge/eventbridge-publisher';
 import { COLLECTOR_SOURCE } from '../contracts/bus-events';
@@ -13,9 +14,14 @@ export function ingestDeps(): IngestDeps {
   const cfg = config();
   const { dynamo, eventBridge } = awsClients();
   const bus = new EventBridgePublisher(eventBridge, cfg.eventBusName, COLLECTOR_SOURCE);
+  const zones = cfg.ingest.monitorTimeZones;
   deps = {
     publish: (detail) => bus.emit({ detailType: 'fault.report', detail }),
+    faults: new DynamoDbFaultStore(dynamo, cfg.alarmsTable),
     quarantine: new DynamoDbQuarantine(dynamo, cfg.quarantineTable),
+    timeZoneOf: (monitor) => zones[monitor] ?? zones['*'] ?? 'UTC',
+    maxClockSkewS: cfg.maxClockSkewS,
+    maxBodyBytes: cfg.ingest.maxBodyBytes,
     clock: () => new Date(),
   };
   return deps;

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { DynamoDbAlarmViews } from '../adapters/dynamodb/dynamodb-alarm-views';
 import { DynamoDbFaultStore } from '../adapters/dynamodb/dynamodb-fault-store';
 import { DynamoDbInventory } from '../adapters/dynamodb/dynamodb-inventory';
@@ -8,6 +9,7 @@ import { SnsNotifier } from '../adapters/sns/sns-notifier';
 import { TenantTopics } from '../adapters/sns/tenant-topics';
 import { CORRELATOR_SOURCE } from '../contracts/bus-events';
 import type { CorrelatorDeps } from '../inspector/correlate-event';
+import { FLAP_DAMPING } from '../inspector/flap-damping';
 import { awsClients } from '../platform/aws-clients';
 import { config } from '../platform/config';
 
@@ -32,8 +34,11 @@ export function correlatorDeps(): CorrelatorDeps {
       adminProjectId: cfg.adminProjectId,
       quorum: cfg.quorum,
       fencing: cfg.fencing.enabled,
+      maxClockSkewS: cfg.maxClockSkewS,
+      damping: FLAP_DAMPING,
     },
     clock: () => new Date(),
+    newId: randomUUID,
   };
   return deps;
 }

@@ -4,6 +4,7 @@ import { DynamoDbFaultActions } from '../../lib/adapters/dynamodb/dynamodb-fault
 import { DynamoDbFaultStore } from '../../lib/adapters/dynamodb/dynamodb-fault-store';
 import { DynamoDbInventory } from '../../lib/adapters/dynamodb/dynamodb-inventory';
 import { DynamoDbPeerVotes } from '../../lib/adapters/dynamodb/dynamodb-peer-votes';
+import { DynamoDbQuarantine } from '../../lib/adapters/dynamodb/dynamodb-quarantine';
 import { DynamoDbSessions } from '../../lib/adapters/dynamodb/dynamodb-sessions';
 import { TenantTopics } from '../../lib/adapters/sns/tenant-topics';
 import type { FaultRecord } from '../../lib/inspector/fault-record';
@@ -53,6 +54,16 @@ describe('DynamoDbFaultStore (DynamoDB Local)', () => {
     await store().markPublished(host, 'link:eno1', 1);
     await store().save(record(host, 2, { transitionSeq: 2, publishedSeq: 0 }), 1);
     expect((await store().get(host, 'link:eno1'))?.publishedSeq).toBe(2);
+  });
+
+  it('lists a record for the sweeper once its dueAt has come, and no more once it has none', async () => {
+    const host = unique('host');
+    const dueAt = new Date(Date.now() - 1000).toISOString();
+    await store().save(record(host, 1, { dueAt }), undefined);
+    expect(await store().due(new Date())).toContainEqual({ host, faultKey: 'link:eno1' });
+    expect(await store().due(new Date(Date.now() - 60_000))).not.toContainEqual({ host, faultKey: 'link:eno1' });
+    await store().save(record(host, 2), 1);
+    expect(await store().due(new Date())).not.toContainEqual({ host, faultKey: 'link:eno1' });
   });
 
   it('reads nothing for a fault never seen', async () => {
@@ -312,5 +323,34 @@ describe('DynamoDbSessions (DynamoDB Local)', () => {
     await store().release(id, 'runner-2');
     expect(await store().claim(id, 'runner-3', now, new Date(at(60)))).toBe(true);
     expect((await store().list()).map((s) => s.session_id)).not.toContain(`lease#${id}`);
+  });
+});
+
+describe('DynamoDbQuarantine (DynamoDB Local)', () => {
+  it('keeps input of any size: a 1 MB payload in part, with its size and digest, instead of failing', async () => {
+    // Prepare
+    const quarantine = new DynamoDbQuarantine(awsClients().dynamo, config().quarantineTable);
+    const payload = { cause: 'x'.repeat(1024 * 1024), marker: unique('marker') };
+
+    // Act
+    const id = await quarantine.put({
+      source: 'compat-doctor',
+      reason: 'too large',
+      payload,
+      receivedAt: new Date().toISOString(),
+    });
+
+    // Assess
+    const { Item } = await awsClients().dynamo.send(
+      new GetCommand({ TableName: config().quarantineTable, Key: { id } }),
+    );
+    expect(Item).toMatchObject({
+      source: 'compat-doctor',
+      reason: 'too large',
+      payloadTruncated: true,
+      payloadBytes: JSON.stringify(payload).length,
+      payloadSha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
+    expect(String(Item?.payload).length).toBeLessThanOrEqual(64 * 1024);
   });
 });

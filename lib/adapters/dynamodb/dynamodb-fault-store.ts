@@ -2,8 +2,13 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { faultRecord, type FaultRecord } from '../../inspector/fault-record';
 import { ConcurrentUpdateError, type FaultStore } from '../../inspector/ports';
+import { queryAll } from './query-all';
 
 const keyOf = (host: string, faultKey: string) => ({ pk: `FAULT#${host}#${faultKey}` });
+
+/** The sparse index of records due for the sweeper: one partition, sorted by when they are due. */
+const DUE_INDEX = 'due';
+const DUE_SHARD = 'due';
 
 /** Publication marks are written only by markPublished/markPublishFailed/markRecorded, never by save. */
 const PUBLICATION_FIELDS = new Set(['publishedSeq', 'publishFailedSeq', 'recordedSeq']);
@@ -29,12 +34,14 @@ export class DynamoDbFaultStore implements FaultStore {
     const names = Object.fromEntries(fields.map(([name], i) => [`#f${i}`, name]));
     const values = Object.fromEntries(fields.map(([, value], i) => [`:f${i}`, value]));
     const sets = fields.map((_, i) => `#f${i} = :f${i}`);
+    // The sparse index of faults due for the sweeper's look holds a record while it has a dueAt.
+    const due = record.dueAt === undefined ? ' REMOVE dueShard, dueAt' : ', dueShard = :dueShard';
     try {
       await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: keyOf(record.host, record.faultKey),
-          UpdateExpression: `SET ${sets.join(', ')}, #published = if_not_exists(#published, :zero)`,
+          UpdateExpression: `SET ${sets.join(', ')}, #published = if_not_exists(#published, :zero)${due}`,
           ...(expectedVersion === undefined
             ? {
                 ConditionExpression: 'attribute_not_exists(pk)',
@@ -47,6 +54,7 @@ export class DynamoDbFaultStore implements FaultStore {
           ExpressionAttributeValues: {
             ...values,
             ':zero': 0,
+            ...(record.dueAt === undefined ? {} : { ':dueShard': DUE_SHARD }),
             ...(expectedVersion === undefined ? {} : { ':expected': expectedVersion }),
           },
         }),
@@ -56,6 +64,16 @@ export class DynamoDbFaultStore implements FaultStore {
         throw new ConcurrentUpdateError(record.host, record.faultKey);
       throw error;
     }
+  }
+
+  async due(now: Date): Promise<{ host: string; faultKey: string }[]> {
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      IndexName: DUE_INDEX,
+      KeyConditionExpression: 'dueShard = :shard AND dueAt <= :now',
+      ExpressionAttributeValues: { ':shard': DUE_SHARD, ':now': now.toISOString() },
+    });
+    return items.map((item) => ({ host: String(item.host), faultKey: String(item.faultKey) }));
   }
 
   markPublished(host: string, faultKey: string, transitionSeq: number): Promise<void> {

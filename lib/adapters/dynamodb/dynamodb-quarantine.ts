@@ -3,6 +3,9 @@ import { createHash } from 'node:crypto';
 import { type Quarantine, type QuarantineEntry } from '../../platform/quarantine';
 
 const RETENTION_S = 30 * 24 * 3600;
+/** What is kept of a payload and of a reason: any input, however large, fits a DynamoDB item. */
+const PAYLOAD_KEPT_BYTES = 64 * 1024;
+const REASON_KEPT_CHARS = 16 * 1024;
 
 /** EventBridge envelope fields that differ between deliveries of the same event. */
 const stripDeliveryFields = (payload: unknown): unknown => {
@@ -22,7 +25,10 @@ export class DynamoDbQuarantine implements Quarantine {
   ) {}
 
   async put(entry: QuarantineEntry): Promise<string> {
-    const payload = JSON.stringify(entry.payload) ?? 'undefined';
+    const whole = JSON.stringify(entry.payload) ?? 'undefined';
+    // A DynamoDB item holds at most 400 KB: a larger payload is kept in part, with its size and digest.
+    const truncated = Buffer.byteLength(whole) > PAYLOAD_KEPT_BYTES;
+    const payload = truncated ? Buffer.from(whole).subarray(0, PAYLOAD_KEPT_BYTES).toString('utf8') : whole;
     const id = createHash('sha256')
       .update(`${entry.source}\n${JSON.stringify(stripDeliveryFields(entry.payload))}`)
       .digest('hex');
@@ -32,8 +38,15 @@ export class DynamoDbQuarantine implements Quarantine {
         Item: {
           id,
           source: entry.source,
-          reason: entry.reason,
           payload,
+          ...(truncated
+            ? {
+                payloadTruncated: true,
+                payloadBytes: Buffer.byteLength(whole),
+                payloadSha256: createHash('sha256').update(whole).digest('hex'),
+              }
+            : {}),
+          reason: entry.reason.slice(0, REASON_KEPT_CHARS),
           receivedAt: entry.receivedAt,
           expiresAt: Math.floor(Date.parse(entry.receivedAt) / 1000) + RETENTION_S,
         },

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { faultTypes, type FaultType } from '../../contracts/fault-catalogue';
-import type { Normalised } from './doctor-events';
+import { monitorId, reportOf, type Normalised } from './doctor-events';
 
 /*
  * Prometheus Alertmanager's webhook (payload version 4): {version, status, receiver, groupLabels,
@@ -78,18 +78,15 @@ export function normaliseAlertmanager(body: unknown): Normalised[] {
     const at = status === 'resolved' && endsAt && !Number.isNaN(Date.parse(endsAt)) ? endsAt : startsAt;
     const ms = Date.parse(at);
     const name = labels.alertname ?? faultType;
-    return {
-      ok: true,
-      detail: {
-        host,
-        collectorId: `alertmanager:${fingerprint ?? name}`,
-        seq: ms * 1000,
-        observedAt: new Date(ms).toISOString(),
-        faultType: faultType as FaultType,
-        active: status === 'firing',
-        origin: 'alertmanager',
-        message: `${name} ${status}: ${annotations.summary ?? annotations.description ?? ''}`.trim(),
-      },
-    };
+    return reportOf(index, {
+      host,
+      collectorId: monitorId('alertmanager', fingerprint ?? name),
+      seq: ms * 1000,
+      observedAt: new Date(ms).toISOString(),
+      faultType: faultType as FaultType,
+      active: status === 'firing',
+      origin: 'alertmanager',
+      message: `${name} ${status}: ${annotations.summary ?? annotations.description ?? ''}`.trim(),
+    });
   });
 }

@@ -10,6 +10,7 @@ const STATUS: Record<Outcome['kind'], number> = {
   forbidden: 403,
   'not-found': 404,
   conflict: 409,
+  'too-large': 413,
 };
 
 /** The HTTP status of a use case's outcome. */

@@ -146,10 +146,12 @@ describe('Alarm lifecycle', () => {
       // Assess
       expect(last.kind).toBe('store');
       expect(last).not.toHaveProperty('transition');
+      const applied = nowFor(linkDown(2));
       expect(storedBy(last)).toEqual({
         ...raised,
         version: raised.version + 1,
-        lastObservation: { collectorId: COLLECTOR, seq: 2, observedAt: secondsAfterEpoch(2) },
+        lastObservation: { collectorId: COLLECTOR, seq: 2, observedAt: secondsAfterEpoch(2), appliedAt: applied },
+        flap: { ...raised.flap, at: applied },
       });
     });
   });

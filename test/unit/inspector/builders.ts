@@ -10,6 +10,7 @@ import {
 } from '../../../lib/inspector/alarm-lifecycle';
 import type { FaultRecord } from '../../../lib/inspector/fault-record';
 import { faultSignalOf, type FaultSignal } from '../../../lib/inspector/fault-signal';
+import { FLAP_DAMPING } from '../../../lib/inspector/flap-damping';
 import { type HostInventory } from '../../../lib/inventory/inventory';
 
 import { COLLECTOR_SOURCE } from '../../../lib/contracts/bus-events';
@@ -145,6 +146,8 @@ export const contextFor = (event: CollectorEvent): AlarmContext => ({
   now: nowFor(event),
   vimConnectionId: VIM,
   adminProjectId: ADMIN_PROJECT,
+  epoch: 'epoch-1',
+  damping: FLAP_DAMPING,
 });
 
 // ---- alarm histories -------------------------------------------------------------------

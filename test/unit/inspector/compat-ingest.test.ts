@@ -1,8 +1,9 @@
-import { parseCollectorEvent } from '../../../lib/contracts/southbound';
+import { faultReportDetail, parseCollectorEvent, type FaultReportDetail } from '../../../lib/contracts/southbound';
+import type { FaultRecord } from '../../../lib/inspector/fault-record';
 import { faultSignalOf } from '../../../lib/inspector/fault-signal';
 import { normaliseAlertmanager } from '../../../lib/inspector/ingest/alertmanager';
 import { normaliseDoctorEvents } from '../../../lib/inspector/ingest/doctor-events';
-import { ingestFaultReports } from '../../../lib/inspector/ingest/ingest-fault-reports';
+import { ingestFaultReports, ingestRequest, type IngestDeps } from '../../../lib/inspector/ingest/ingest-fault-reports';
 import { type QuarantineEntry } from '../../../lib/platform/quarantine';
 import { httpOf } from '../../support/http-outcome';
 
@@ -27,6 +28,22 @@ const vitrageEvent = (status: 'down' | 'up', time: string) => ({
   type: 'compute.host.nic.error',
   details: { hostname: 'compute-3', source: 'sample_monitor', cause: 'link-down', status, monitor_event_id: 'e-7' },
 });
+
+/** The ingest's ports: the correlator's records as `faults` holds them, everything else recorded. */
+function ingestDeps(faults: FaultRecord[] = []) {
+  const published: FaultReportDetail[] = [];
+  const kept: QuarantineEntry[] = [];
+  const deps: IngestDeps = {
+    publish: async (detail) => void published.push(detail),
+    faults: { get: async (host, faultKey) => faults.find((f) => f.host === host && f.faultKey === faultKey) },
+    quarantine: { put: async (entry) => (kept.push(entry), `q-${kept.length}`) },
+    timeZoneOf: (monitor) => (monitor === 'helsinki_monitor' ? 'Europe/Helsinki' : 'UTC'),
+    maxClockSkewS: 300,
+    maxBodyBytes: 256 * 1024,
+    clock: () => new Date('2026-11-25T10:05:00Z'),
+  };
+  return { ...deps, published, kept };
+}
 
 const accepted = (results: ReturnType<typeof normaliseDoctorEvents>) =>
   results.map((r) => {
@@ -59,8 +76,8 @@ describe('Compatibility ingest: Doctor inspector API and Vitrage Doctor datasour
   it('gives a Vitrage event raised then cleared increasing seqs from its monitor, so the clear wins', () => {
     const [down] = accepted(normaliseDoctorEvents(vitrageEvent('down', '2026-11-25T10:04:00.000001'), 'vitrage'));
     const [up] = accepted(normaliseDoctorEvents(vitrageEvent('up', '2026-11-25T10:04:00.000002'), 'vitrage'));
-    expect(down).toMatchObject({ collectorId: 'vitrage:sample_monitor', active: true, host: 'compute-3' });
-    expect(up).toMatchObject({ collectorId: 'vitrage:sample_monitor', active: false });
+    expect(down).toMatchObject({ collectorId: 'doctor:sample_monitor', active: true, host: 'compute-3' });
+    expect(up).toMatchObject({ collectorId: 'doctor:sample_monitor', active: false });
     expect((up?.seq ?? 0) - (down?.seq ?? 0)).toBe(1);
   });
 
@@ -103,11 +120,11 @@ describe('Compatibility ingest: Doctor inspector API and Vitrage Doctor datasour
     const body = [...sampleMonitorPayload, { ...sampleMonitorPayload[0], type: 'nope' }];
     const outcome = httpOf(
       await ingestFaultReports(body, 'doctor', {
+        ...ingestDeps(),
         publish: async (detail) => {
           published.push(detail);
         },
         quarantine: { put: async (entry) => (kept.push(entry), 'id') },
-        clock: () => new Date('2026-11-25T10:05:00Z'),
       }),
     );
     expect(outcome).toMatchObject({ status: 400, body: { accepted: 1, rejected: [{ index: 1 }] } });
@@ -185,5 +202,171 @@ describe('Compatibility ingest: Prometheus Alertmanager webhook', () => {
   it('rejects a payload of another version', () => {
     const [result] = normaliseAlertmanager({ ...alertmanagerPayload('firing'), version: '3' });
     expect(result).toMatchObject({ ok: false, reason: expect.stringMatching(/version/) });
+  });
+});
+
+describe('Compatibility ingest: what it accepts, the correlator accepts, and the sender is told what it did', () => {
+  const longText = 'x'.repeat(1024);
+
+  it('accepts an Alertmanager alert whose summary is 1 KB long, as a report the correlator takes', () => {
+    // Prepare
+    const body = {
+      version: '4',
+      receiver: 'nfvi-doctor',
+      alerts: [
+        {
+          status: 'firing',
+          labels: { alertname: 'NodeDown', instance: 'compute-4:9100' },
+          annotations: { summary: longText, description: longText },
+          startsAt: '2026-11-25T10:04:00Z',
+        },
+      ],
+    };
+
+    // Act
+    const [result] = normaliseAlertmanager(body);
+
+    // Assess
+    if (!result?.ok) throw new Error(`refused: ${result?.reason}`);
+    expect(faultReportDetail.safeParse(result.detail).success).toBe(true);
+    expect(result.detail.message.length).toBeLessThanOrEqual(1024);
+    expect(result.detail.message.startsWith('NodeDown firing: xxx')).toBe(true);
+  });
+
+  it("accepts Doctor's longest event (monitor 255, cause 512, event id 255 characters) as a report the correlator takes", () => {
+    // Prepare
+    const event = {
+      ...sampleMonitorPayload[0],
+      details: {
+        hostname: 'compute-2',
+        status: 'down',
+        monitor: 'm'.repeat(255),
+        cause: 'c'.repeat(512),
+        monitor_event_id: 'e'.repeat(255),
+      },
+    };
+
+    // Act
+    const [detail] = accepted(normaliseDoctorEvents([event], 'doctor'));
+
+    // Assess
+    expect(faultReportDetail.safeParse(detail).success).toBe(true);
+  });
+
+  it("identifies a monitor's fault the same through Doctor's route and Vitrage's: a Vitrage clear clears a Doctor raise", () => {
+    // Prepare
+    const raised = {
+      ...sampleMonitorPayload[0],
+      details: { ...sampleMonitorPayload[0]?.details, monitor: 'sample_monitor' },
+    };
+
+    // Act
+    const [down] = accepted(normaliseDoctorEvents([raised], 'doctor'));
+    const [up] = accepted(normaliseDoctorEvents(vitrageEvent('up', '2026-11-25T10:04:01'), 'vitrage'));
+
+    // Assess: the same monitor, so the same fault of the host
+    expect(up?.collectorId).toBe(down?.collectorId);
+  });
+
+  it("reads a monitor's time without a zone in the zone configured for that monitor", () => {
+    // Prepare: Helsinki keeps UTC+2 in November
+    const event = {
+      ...sampleMonitorPayload[0],
+      details: { ...sampleMonitorPayload[0]?.details, monitor: 'helsinki_monitor' },
+    };
+
+    // Act
+    const [detail] = accepted(
+      normaliseDoctorEvents([event], 'doctor', (m) => (m === 'helsinki_monitor' ? 'Europe/Helsinki' : 'UTC')),
+    );
+
+    // Assess
+    expect(detail?.observedAt).toBe('2026-11-25T08:04:00.123Z');
+  });
+
+  it('tells the sender of a clear that clears nothing, and accepts it', async () => {
+    // Prepare: no such fault is active
+    const deps = ingestDeps();
+    const clear = [{ ...sampleMonitorPayload[0], details: { ...sampleMonitorPayload[0]?.details, status: 'up' } }];
+
+    // Act
+    const outcome = httpOf(await ingestFaultReports(clear, 'doctor', deps));
+
+    // Assess
+    expect(outcome).toEqual({
+      status: 200,
+      body: {
+        accepted: 1,
+        rejected: [],
+        notes: [
+          {
+            index: 0,
+            note: expect.stringMatching(
+              /^clears nothing: no compute.host.down of compute-2 from monitor monitor_sample is active/,
+            ),
+          },
+        ],
+      },
+    });
+  });
+
+  it('tells the sender of a clear older than the fault it would clear that it is stale', async () => {
+    // Prepare: the monitor's raise at 10:04:00.123456 is active
+    const [raise] = accepted(normaliseDoctorEvents(sampleMonitorPayload, 'doctor'));
+    const active = {
+      host: 'compute-2',
+      faultKey: 'report:doctor:monitor_sample:compute.host.down',
+      status: 'ACTIVE',
+      lastObservation: { collectorId: raise?.collectorId, seq: raise?.seq, observedAt: raise?.observedAt },
+    } as FaultRecord;
+    const deps = ingestDeps([active]);
+    const olderClear = [
+      {
+        ...sampleMonitorPayload[0],
+        time: '2026-11-25T10:03:00',
+        details: { ...sampleMonitorPayload[0]?.details, status: 'up' },
+      },
+    ];
+
+    // Act
+    const outcome = httpOf(await ingestFaultReports(olderClear, 'doctor', deps));
+
+    // Assess
+    expect(outcome.body).toMatchObject({ notes: [{ index: 0, note: expect.stringMatching(/^stale: /) }] });
+  });
+
+  it('refuses, and quarantines, an event dated further ahead than the allowed clock skew', async () => {
+    // Prepare
+    const deps = ingestDeps();
+    const future = [{ ...sampleMonitorPayload[0], time: '2099-01-01T00:00:00' }];
+
+    // Act
+    const outcome = httpOf(await ingestFaultReports(future, 'doctor', deps));
+
+    // Assess
+    expect(outcome).toMatchObject({
+      status: 400,
+      body: { accepted: 0, rejected: [{ index: 0, reason: expect.stringMatching(/ahead of nfvi-doctor's clock/) }] },
+    });
+    expect(deps.published).toEqual([]);
+    expect(deps.kept).toHaveLength(1);
+  });
+
+  it('answers a body over the limit with 413, naming the limit, and keeps it in the quarantine', async () => {
+    // Prepare
+    const deps = ingestDeps();
+    const huge = JSON.stringify([
+      { ...sampleMonitorPayload[0], details: { ...sampleMonitorPayload[0]?.details, cause: 'x'.repeat(1024 * 1024) } },
+    ]);
+
+    // Act
+    const outcome = httpOf(await ingestRequest(huge, 'doctor', deps));
+
+    // Assess
+    expect(outcome).toEqual({ status: 413, body: { message: expect.stringMatching(/at most 262144 are taken/) } });
+    expect(deps.kept).toEqual([
+      expect.objectContaining({ source: 'compat-doctor', reason: expect.stringMatching(/bytes/) }),
+    ]);
+    expect(deps.published).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import { FENCING_SOURCE, hostFenced, type FaultEvent } from '../../../lib/contracts/bus-events';
 import { faultNotification } from '../../../lib/contracts/etsi-alarm';
-import { correlateEvent, type CorrelatorDeps } from '../../../lib/inspector/correlate-event';
+import { correlateEvent, sweepFaults, type CorrelatorDeps } from '../../../lib/inspector/correlate-event';
 import type { FaultRecord } from '../../../lib/inspector/fault-record';
 import { type PeerVote } from '../../../lib/inspector/fault-signal';
 import {
@@ -9,6 +9,7 @@ import {
   fencedDetail,
   notFencedDetail,
 } from '../../../lib/inspector/fencing-signals';
+import { FLAP_DAMPING } from '../../../lib/inspector/flap-damping';
 import type { Delivery } from '../../../lib/inspector/notifications';
 import { PEERS_FAULT_KEY } from '../../../lib/inspector/peer-quorum';
 import {
@@ -24,6 +25,7 @@ import {
   HOST,
   RecordingQuarantine,
   VIM,
+  collectorEvent,
   fixture,
   heartbeat,
   linkDown,
@@ -68,6 +70,12 @@ class InMemoryFaultStore implements FaultStore {
       `${record.host}#${record.faultKey}`,
       structuredClone({ ...record, publishedSeq, publishFailedSeq, recordedSeq }),
     );
+  }
+
+  async due(now: Date): Promise<{ host: string; faultKey: string }[]> {
+    return [...this.records.values()]
+      .filter((r) => r.dueAt !== undefined && Date.parse(r.dueAt) <= now.getTime())
+      .map((r) => ({ host: r.host, faultKey: r.faultKey }));
   }
 
   markPublished(host: string, faultKey: string, transitionSeq: number): Promise<void> {
@@ -150,6 +158,7 @@ class RecordingAlarmViews implements AlarmProjection {
 const INVOCATION_MS = 10_000;
 
 function correlator({ fencing = true }: { fencing?: boolean } = {}) {
+  let epochs = 0;
   const faults = new InMemoryFaultStore();
   const notifier = new RecordingNotifier();
   const faultEvents = new RecordingFaultEvents();
@@ -169,13 +178,17 @@ function correlator({ fencing = true }: { fencing?: boolean } = {}) {
       adminProjectId: ADMIN_PROJECT,
       quorum: { minObservers: 2, voteTtlS: 90 },
       fencing,
+      maxClockSkewS: 300,
+      damping: FLAP_DAMPING,
     },
     clock: () => clock.now,
+    newId: () => `epoch-${++epochs}`,
   };
   const correlate = (raw: unknown) =>
     correlateEvent(raw, deps, { deadline: new Date(clock.now.getTime() + INVOCATION_MS) });
   const recordOf = (faultKey = 'link:eno1') => faults.records.get(`${HOST}#${faultKey}`);
-  return { faults, notifier, alarmViews, faultEvents, quarantine, clock, correlate, recordOf };
+  const sweep = () => sweepFaults(deps, { deadline: new Date(clock.now.getTime() + INVOCATION_MS) });
+  return { faults, notifier, alarmViews, faultEvents, quarantine, clock, correlate, recordOf, sweep };
 }
 
 /** The event was quarantined, the only one, with a reason matching `reason`, when the clock read. */
@@ -741,5 +754,145 @@ describe("Use case: tell in a dead host's alarms whether it is fenced", () => {
     // Assess
     expectQuarantined(c, result, raw, /method/);
     expect(c.notifier.attempts).toHaveLength(before);
+  });
+});
+
+describe('Use case: correlate, when clocks, crashes and flapping get in the way', () => {
+  it("quarantines a report dated further ahead of the correlator's clock than the allowed skew, and raises nothing", async () => {
+    // Prepare: a collector whose clock says 2099
+    const c = correlator();
+    const raw = withDetail(linkDown(1), { observedAt: '2099-01-01T00:00:00.000Z' });
+
+    // Act
+    const result = await c.correlate(raw);
+
+    // Assess
+    expectQuarantined(c, result, raw, /ahead of the correlator's clock/);
+    expect(c.notifier.published).toEqual([]);
+  });
+
+  it('never lets a collector whose clock runs ahead hold a fault against the others', async () => {
+    // Prepare: the collector's clock runs 200 s ahead (within the skew) when it reports the link down
+    const c = correlator();
+    const ahead = new Date(c.clock.now.getTime() + 200_000).toISOString();
+    await c.correlate(linkDown(1, { observedAt: ahead }));
+
+    // Act: a second later, another collector of the host (restarted under a new id) reports it up
+    c.clock.now = new Date(c.clock.now.getTime() + 1000);
+    const result = await c.correlate(
+      linkUp(2, { collectorId: 'collector-compute-1-b', observedAt: c.clock.now.toISOString() }),
+    );
+
+    // Assess
+    expect(result).toMatchObject({ outcome: 'CLEARED' });
+  });
+
+  it('gives the alarms of a fault whose record was lost new ids, never those consumers saw before', async () => {
+    // Prepare: a fault raised and cleared, then its record lost (a table recreated, an item expired)
+    const c = correlator();
+    await c.correlate(linkDown(1));
+    const before = c.recordOf()?.hostAlarm?.id;
+    await c.correlate(linkUp(2));
+    c.faults.records.clear();
+
+    // Act
+    await c.correlate(linkDown(3));
+
+    // Assess
+    const after = c.recordOf()?.hostAlarm?.id;
+    expect(after).toBeDefined();
+    expect(after).not.toBe(before);
+    const ids = c.notifier.published.map((d) => d.notification.id);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('publishes from the sweeper a transition whose invocation ended without publishing it', async () => {
+    // Prepare: the invocation stores the transition, then dies before any notification goes out
+    const c = correlator();
+    c.notifier.failures = 1;
+    c.faults.failMarks = true;
+    await expect(c.correlate(linkDown(1))).rejects.toThrow('SNS unavailable');
+    c.faults.failMarks = false;
+    expect(c.notifier.published).toEqual([]);
+
+    // Act: the sweeper looks once the invocation's deadline has passed
+    const early = await c.sweep();
+    c.clock.now = new Date(c.clock.now.getTime() + INVOCATION_MS + 1000);
+    const late = await c.sweep();
+
+    // Assess
+    expect(early.faults).toBe(0);
+    expect(late.faults).toBe(1);
+    expect(audiences(c.notifier.published)).toEqual(['admin', 'tenant-a', 'tenant-a', 'tenant-b']);
+    expect(c.recordOf()).toMatchObject({ status: 'ACTIVE', publishedSeq: 1, dueAt: undefined });
+    expect((await c.sweep()).faults).toBe(0);
+  });
+
+  it('notifies a flapping fault a bounded number of times, holds it raised, and clears it once stable', async () => {
+    // Prepare: a Doctor monitor reports its fault down and up ten times a second for ten seconds
+    const c = correlator();
+    const report = (seq: number, active: boolean) =>
+      collectorEvent('fault.report', {
+        seq,
+        active,
+        collectorId: 'doctor:sample',
+        observedAt: c.clock.now.toISOString(),
+      });
+    const start = c.clock.now.getTime();
+
+    // Act
+    for (let i = 0; i < 100; i++) {
+      c.clock.now = new Date(start + i * 100);
+      await c.correlate(report(i + 1, i % 2 === 0));
+    }
+    const whileHeld = c.recordOf('report:doctor:sample:compute.host.down');
+    c.clock.now = new Date(start + 20_000);
+    await c.sweep();
+    const stillHeld = c.recordOf('report:doctor:sample:compute.host.down')?.status;
+    c.clock.now = new Date(start + 120_000);
+    await c.sweep();
+
+    // Assess: raised, cleared, raised again, then held raised while flapping; cleared once stable
+    const adminTypes = c.notifier.published
+      .filter((d) => d.audience.kind === 'admin')
+      .map((d) => d.notification.notificationType);
+    expect(adminTypes).toEqual([
+      'AlarmNotification',
+      'AlarmClearedNotification',
+      'AlarmNotification',
+      'AlarmClearedNotification',
+    ]);
+    expect(whileHeld).toMatchObject({ status: 'ACTIVE', flap: { holding: true, observedActive: false } });
+    expect(stillHeld).toBe('ACTIVE');
+    expect(c.recordOf('report:doctor:sample:compute.host.down')).toMatchObject({ status: 'CLEARED' });
+    c.clock.now = new Date(start + 120_000 + INVOCATION_MS + 1000);
+    await c.sweep();
+    expect(c.recordOf('report:doctor:sample:compute.host.down')?.dueAt).toBeUndefined();
+  });
+
+  it('keeps a flapping fault that ends down raised, without a clear', async () => {
+    // Prepare
+    const c = correlator();
+    const report = (seq: number, active: boolean) =>
+      collectorEvent('fault.report', {
+        seq,
+        active,
+        collectorId: 'doctor:sample',
+        observedAt: c.clock.now.toISOString(),
+      });
+    const start = c.clock.now.getTime();
+
+    // Act: it flaps, then stays down
+    for (let i = 0; i < 21; i++) {
+      c.clock.now = new Date(start + i * 100);
+      await c.correlate(report(i + 1, i % 2 === 0));
+    }
+    c.clock.now = new Date(start + 120_000);
+    await c.sweep();
+
+    // Assess
+    expect(c.recordOf('report:doctor:sample:compute.host.down')).toMatchObject({ status: 'ACTIVE' });
+    const last = c.notifier.published.filter((d) => d.audience.kind === 'admin').at(-1);
+    expect(last?.notification.notificationType).toBe('AlarmNotification');
   });
 });
