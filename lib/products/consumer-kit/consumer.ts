@@ -1,6 +1,6 @@
 import type { Agent } from 'node:https';
 import { z } from 'zod';
-import { DuplicateFilter } from './duplicate-filter';
+import { inMemory, type DuplicateMemory } from './duplicate-memory';
 import { recogniseNotification, type ReceivedNotification, type SnsDelivery } from './received-notification';
 import { SignatureVerifier, UntrustedMessageError } from './signature-verifier';
 import { MESSAGE_TYPE_HEADER, snsEnvelope, type SnsNotificationEnvelope } from './sns-envelope';
@@ -16,8 +16,19 @@ export interface SnsConsumerOptions {
   topicArns?: readonly string[];
   /** Agent for downloading signing certificates (the local stack's: localSnsCertificateAgent()). */
   requestAgent?: Agent;
-  /** How many recent notification ids are remembered to drop duplicates. */
+  /** How many recent notification ids are remembered to drop duplicates (in memory). */
   duplicateWindow?: number;
+  /** Where handled notification ids are remembered; a FileDuplicateMemory survives a restart. Default: in memory. */
+  duplicates?: DuplicateMemory;
+  /**
+   * Messages older than this (by their SNS Timestamp) are refused, so that a recorded delivery
+   * cannot be replayed later. Default 3,900 s: SNS retries an HTTP/S delivery for at most an hour.
+   */
+  maxAgeS?: number;
+  /** Messages dated further ahead than this are refused too (default 300 s of clock skew). */
+  maxFutureS?: number;
+  /** The consumer's clock (tests). */
+  clock?: () => number;
 }
 
 /** What became of one delivery. */
@@ -41,6 +52,8 @@ export class SubscriptionConfirmationError extends Error {
 }
 
 const CONFIRMATION_TIMEOUT_MS = 10_000;
+export const DEFAULT_MAX_AGE_S = 3900;
+export const DEFAULT_MAX_FUTURE_S = 300;
 
 /** Node lowercases header names, other frameworks may not. */
 function headerValue(headers: RequestHeaders, name: string): string | undefined {
@@ -64,18 +77,18 @@ const deliveryOf = (envelope: SnsNotificationEnvelope): SnsDelivery => ({
  * nfvi-doctor's notifications for a VNF manager (or an operator's tool), from SNS HTTP(S)
  * deliveries. Primary course of `receive`:
  * 1. parse the body as an SNS message whose type agrees with the x-amz-sns-message-type header;
- * 2. refuse topics not subscribed to; verify the SNS signature;
+ * 2. refuse topics not subscribed to, and messages too old (a replay) or dated ahead; verify the SNS signature;
  * 3. confirm a subscription by visiting its SubscribeURL (acknowledge an unsubscription);
  * 4. type the notification, drop it if its id was seen recently, hand it to `onNotification`.
  * Thrown errors (a handler's, an unreachable certificate or SubscribeURL) mean "retry later".
  */
 export class SnsConsumer {
   private readonly verifier: SignatureVerifier;
-  private readonly recent: DuplicateFilter;
+  private readonly recent: DuplicateMemory;
 
   constructor(private readonly options: SnsConsumerOptions) {
     this.verifier = new SignatureVerifier(options.requestAgent);
-    this.recent = new DuplicateFilter(options.duplicateWindow);
+    this.recent = options.duplicates ?? inMemory(options.duplicateWindow);
   }
 
   /** One delivery: the raw POST body as SNS sent it, and the request's headers. */
@@ -99,6 +112,8 @@ export class SnsConsumer {
     if (this.options.topicArns && !this.options.topicArns.includes(envelope.TopicArn)) {
       return rejected(403, `topic ${envelope.TopicArn} is not one this endpoint subscribed to`);
     }
+    const stale = this.staleness(envelope.Timestamp);
+    if (stale) return rejected(403, stale);
     try {
       await this.verifier.verify(json as Record<string, unknown>);
     } catch (error) {
@@ -131,6 +146,19 @@ export class SnsConsumer {
       throw error;
     }
     return { outcome: 'handled', notification };
+  }
+
+  /** Why a message is too old or too far ahead to take, if it is: a replay, or a wrong clock. */
+  private staleness(timestamp: string): string | undefined {
+    const sent = Date.parse(timestamp);
+    if (Number.isNaN(sent)) return `the Timestamp ${timestamp} is not a time`;
+    const ageS = ((this.options.clock ?? Date.now)() - sent) / 1000;
+    const maxAgeS = this.options.maxAgeS ?? DEFAULT_MAX_AGE_S;
+    const maxFutureS = this.options.maxFutureS ?? DEFAULT_MAX_FUTURE_S;
+    if (ageS > maxAgeS) return `the message is ${Math.round(ageS)} s old: at most ${maxAgeS} s is taken (a replay?)`;
+    if (-ageS > maxFutureS)
+      return `the message is dated ${Math.round(-ageS)} s ahead: at most ${maxFutureS} s is taken`;
+    return undefined;
   }
 
   private async confirm(topicArn: string, subscribeUrl: string): Promise<void> {

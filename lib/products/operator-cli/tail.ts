@@ -97,6 +97,8 @@ export interface TailDeps {
   certificateAgent: Agent | undefined;
   /** Resolves when the operator stops (Ctrl-C). */
   interrupted: () => Promise<void>;
+  /** The clock messages are judged fresh by. */
+  clock: () => Date;
 }
 
 const listen = (server: Server, port: number, host: string | undefined) =>
@@ -129,6 +131,7 @@ export async function tail(deps: TailDeps, request: TailRequest): Promise<void> 
   const consumer = new SnsConsumer({
     onNotification: (received) => printLine(output, received, lineOf),
     requestAgent: deps.certificateAgent,
+    clock: () => deps.clock().getTime(),
   });
   const report = (receipt: Receipt) => {
     if (receipt.outcome === 'rejected')
@@ -189,6 +192,7 @@ export function tailCommand({ context, globals, apiOf, output }: CommandKit): Co
             output: output(command),
             certificateAgent: context.adapters.snsCertificateAgent(local),
             interrupted: context.interrupted,
+            clock: context.clock,
           },
           {
             ...(options.tenant !== undefined && { tenant: options.tenant }),

@@ -1,11 +1,15 @@
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { createServer as createHttpsServer, type Agent, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { SignableSnsMessage, SnsSigningIdentity } from '../../../../infra/local/sns-signing';
 import { TENANT_EVENT_TYPE } from '../../../../lib/contracts/fenix';
 import { deliveriesOf } from '../../../../lib/inspector/notifications';
 import { localSnsCertificateAgent } from '../../../../lib/platform/local-stack/local-sns-certificate';
 import {
+  FileDuplicateMemory,
   SigningCertificateUnavailableError,
   SnsConsumer,
   snsHttpListener,
@@ -557,6 +561,72 @@ describe('Consumer kit: snsHttpListener()', () => {
     const response = await fetch(url);
     expect(response.status).toBe(405);
     expect(response.headers.get('allow')).toBe('POST');
+  });
+});
+
+describe('Consumer kit: replays and stale messages', () => {
+  const ago = (seconds: number) => new Date(Date.now() - seconds * 1000).toISOString();
+
+  it.each([
+    ['2 hours old', ago(2 * 3600), /is 720\d s old/],
+    ['30 days old', ago(30 * 86_400), /s old/],
+    ['dated a day ahead', ago(-86_400), /ahead/],
+  ])('refuses a correctly signed message %s (403), and hands nothing over', async (_case, timestamp, reason) => {
+    // Prepare
+    const vnfm = vnfManager();
+
+    // Act
+    const receipt = await vnfm.deliver(alarm({ timestamp }));
+
+    // Assess
+    expect(receipt).toEqual({ outcome: 'rejected', status: 403, reason: expect.stringMatching(reason) });
+    expect(vnfm.handed).toEqual([]);
+  });
+
+  it('takes a message retried within the hour SNS retries it', async () => {
+    const receipt = await vnfManager().deliver(alarm({ timestamp: ago(3500) }));
+    expect(receipt.outcome).toBe('handled');
+  });
+
+  it('recognises, after a restart, a delivery it handled before, when given a duplicate memory on disk', async () => {
+    // Prepare: the VNF manager handled the alarm, then restarted
+    const dir = mkdtempSync(join(tmpdir(), 'nfvi-kit-duplicates-'));
+    const message = alarm();
+    const before = vnfManager({ duplicates: new FileDuplicateMemory(join(dir, 'handled')) });
+    await before.deliver(message);
+
+    // Act: the same delivery, replayed to the restarted VNF manager
+    const after = vnfManager({ duplicates: new FileDuplicateMemory(join(dir, 'handled')) });
+    const receipt = await after.deliver(message);
+
+    // Assess
+    expect(receipt).toMatchObject({ outcome: 'duplicate', id: alarmDelivery.notification.id });
+    expect(after.handed).toEqual([]);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('handles again, after a restart, a delivery whose first handling failed', async () => {
+    // Prepare
+    const dir = mkdtempSync(join(tmpdir(), 'nfvi-kit-duplicates-'));
+    const failing = new SnsConsumer({
+      onNotification: () => {
+        throw new Error('the VNF manager could not act');
+      },
+      requestAgent: agent,
+      duplicates: new FileDuplicateMemory(join(dir, 'handled')),
+    });
+    const message = alarm();
+    await expect(
+      failing.receive(JSON.stringify(message), { 'x-amz-sns-message-type': 'Notification' }),
+    ).rejects.toThrow();
+
+    // Act
+    const after = vnfManager({ duplicates: new FileDuplicateMemory(join(dir, 'handled')) });
+    const receipt = await after.deliver(message);
+
+    // Assess
+    expect(receipt.outcome).toBe('handled');
+    rmSync(dir, { recursive: true, force: true });
   });
 });
 
