@@ -44,6 +44,7 @@ export function localEnvironment(ports: LocalPorts = localPorts()): Record<strin
     NFVI_TOPIC_PREFIX: names.topicPrefix,
     NFVI_VIM_CONNECTION_ID: 'openstack',
     NFVI_ADMIN_PROJECT_ID: 'admin',
+    NFVI_CALLBACK_ALLOW_LIST: '127.0.0.0/8,::1/128',
   };
 }
 

@@ -1,6 +1,8 @@
+import type { BlockList } from 'node:net';
 import { z } from 'zod';
 import type { Caller } from '../platform/auth/keystone-authorizer';
 import { type Outcome } from '../platform/outcome';
+import { callbackRefusal } from './callback-policy';
 import { SubscriptionConflictError, type SubscriptionStore, type TopicSubscriptions } from './ports';
 import { filterPolicyOf, protocolOf, subscriptionIdOf, subscriptionRequest, type Subscription } from './subscription';
 
@@ -8,6 +10,8 @@ export interface SubscriptionSettings {
   adminProjectId: string;
   /** The API's base URL, for the subscriptions' self links. */
   apiUrl: string;
+  /** Where callbacks may point (./callback-policy.ts): the operator's allow-list, and how host names resolve. */
+  callbacks: { allowed: BlockList; resolve(host: string): Promise<string[]> };
 }
 
 /**
@@ -39,6 +43,8 @@ export class ManageSubscriptions {
         message: `project ${caller.projectId} may not subscribe to the notifications of project ${request.tenantId}`,
       };
     }
+    const refusal = await this.callbackRefusal(request.callbackUri);
+    if (refusal) return { kind: 'invalid', message: `callbackUri: ${refusal}` };
     const tenantId = request.tenantId ?? (caller.isAdmin ? this.settings.adminProjectId : caller.projectId);
     const id = subscriptionIdOf(caller.projectId, tenantId, request);
     const existing = await this.store.get(caller.projectId, id);
@@ -93,6 +99,15 @@ export class ManageSubscriptions {
     if (others.length === 0) await this.topics.unsubscribe(subscription.subscriptionArn);
     await this.store.delete(caller.projectId, id);
     return { kind: 'done' };
+  }
+
+  /** An HTTP(S) callback into the operator's internal networks is refused (an SQS queue ARN is no address). */
+  private async callbackRefusal(callbackUri: string): Promise<string | undefined> {
+    if (!/^https?:\/\//.test(callbackUri)) return undefined;
+    // An IPv6 literal comes in brackets: [::1].
+    const host = new URL(callbackUri).hostname.replace(/^\[(.*)\]$/, '$1');
+    const { callbacks } = this.settings;
+    return callbackRefusal(host, await callbacks.resolve(host), callbacks.allowed);
   }
 
   /** ETSI's FmSubscription, with whose notifications it receives and how. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isCidr } from './cidr';
 import { isTimeZone } from './time-zone';
 
 /** Settings from the environment, read and checked once per container; a missing one is named. */
@@ -55,12 +56,33 @@ const environment = z.object({
       try {
         return z.record(z.string(), z.string().refine(isTimeZone, 'not a time zone')).parse(JSON.parse(text));
       } catch (error) {
-        ctx.addIssue({ code: 'custom', message: `expected {"<monitor>": "<IANA zone or +HH:MM>"}: ${(error as Error).message}` });
+        ctx.addIssue({
+          code: 'custom',
+          message: `expected {"<monitor>": "<IANA zone or +HH:MM>"}: ${(error as Error).message}`,
+        });
         return z.NEVER;
       }
     }),
+  /**
+   * Address ranges (comma-separated CIDRs) that notification callbacks may point into although
+   * they are internal (private, loopback, link-local): a VNF manager on the operator's own network.
+   */
+  NFVI_CALLBACK_ALLOW_LIST: z
+    .string()
+    .default('')
+    .transform((text) =>
+      text
+        .split(',')
+        .map((c) => c.trim())
+        .filter(Boolean),
+    )
+    .refine((cidrs) => cidrs.every(isCidr), 'expected comma-separated CIDRs such as 10.20.0.0/16'),
   /** The largest compatibility request body taken (bytes); a larger one answers 413. */
-  NFVI_INGEST_MAX_BODY_BYTES: z.coerce.number().int().positive().default(256 * 1024),
+  NFVI_INGEST_MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(256 * 1024),
   /** How far ahead of the receiving clock a report may be dated before it is quarantined. */
   NFVI_MAX_CLOCK_SKEW_S: z.coerce.number().int().positive().default(300),
   NFVI_PEER_VOTE_TTL_S: z.coerce.number().positive().default(90),
@@ -96,6 +118,7 @@ export type Config = {
   quorum: { minObservers: number; voteTtlS: number };
   maxClockSkewS: number;
   ingest: { monitorTimeZones: Record<string, string>; maxBodyBytes: number };
+  callbackAllowList: string[];
   prediction: { disablesHost: boolean };
   fencing: {
     enabled: boolean;
@@ -161,6 +184,7 @@ export function configFrom(env: NodeJS.ProcessEnv): Config {
     quorum: { minObservers: e.NFVI_PEER_QUORUM_MIN, voteTtlS: e.NFVI_PEER_VOTE_TTL_S },
     maxClockSkewS: e.NFVI_MAX_CLOCK_SKEW_S,
     ingest: { monitorTimeZones: e.NFVI_DOCTOR_MONITOR_TIMEZONES, maxBodyBytes: e.NFVI_INGEST_MAX_BODY_BYTES },
+    callbackAllowList: e.NFVI_CALLBACK_ALLOW_LIST,
     prediction: { disablesHost: e.NFVI_PREDICTION_DISABLES_HOST },
     fencing: {
       enabled: e.NFVI_FENCING,

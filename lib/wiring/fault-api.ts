@@ -1,3 +1,4 @@
+import { resolveHost } from '../adapters/dns/dns-resolver';
 import { DynamoDbAlarmViews } from '../adapters/dynamodb/dynamodb-alarm-views';
 import { DynamoDbFaultStore } from '../adapters/dynamodb/dynamodb-fault-store';
 import { DynamoDbFencing } from '../adapters/dynamodb/dynamodb-fencing';
@@ -12,6 +13,7 @@ import { ConfirmFencing } from '../fencing/confirm-fencing';
 import { ManageSubscriptions } from '../notifier/manage-subscriptions';
 import { TenantAlarms } from '../notifier/tenant-alarms';
 import { awsClients } from '../platform/aws-clients';
+import { allowListOf } from '../platform/cidr';
 import { config } from '../platform/config';
 import { TenantRecoveries } from '../recovery/tenant-recoveries';
 
@@ -35,7 +37,11 @@ export function faultApi() {
     subscriptions: new ManageSubscriptions(
       new DynamoDbSubscriptions(dynamo, cfg.subscriptionsTable),
       new SnsTopicSubscriptions(sns, cfg.adminTopicArn, cfg.adminProjectId, tenantTopics),
-      { adminProjectId: cfg.adminProjectId, apiUrl: cfg.maintenance.apiUrl },
+      {
+        adminProjectId: cfg.adminProjectId,
+        apiUrl: cfg.maintenance.apiUrl,
+        callbacks: { allowed: allowListOf(cfg.callbackAllowList), resolve: resolveHost },
+      },
     ),
     recoveries: new TenantRecoveries({
       recoveries: new DynamoDbRecoveries(dynamo, cfg.recovery.table),

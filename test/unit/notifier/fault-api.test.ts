@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { type Alarm, type PerceivedSeverity } from '../../../lib/contracts/etsi-alarm';
 import { alarmQuery, matchesQuery, selectAlarms, type AlarmView } from '../../../lib/notifier/alarm-query';
 import { ManageSubscriptions } from '../../../lib/notifier/manage-subscriptions';
@@ -18,6 +19,7 @@ import {
 } from '../../../lib/notifier/subscription';
 import { TenantAlarms } from '../../../lib/notifier/tenant-alarms';
 import type { Caller } from '../../../lib/platform/auth/keystone-authorizer';
+import { allowListOf } from '../../../lib/platform/cidr';
 import { httpView, type HttpView } from '../../support/http-outcome';
 import { ADMIN_PROJECT, VIM } from '../inspector/builders';
 
@@ -210,12 +212,19 @@ function alarmsScene() {
   return { views, alarms: httpView(new TenantAlarms(views, ADMIN_PROJECT)) };
 }
 
-function subscriptionsScene() {
+/** Names resolve to a public address, except internal.example.com, which points at the metadata service. */
+const resolveHost = async (host: string) =>
+  isIP(host) ? [host] : host === 'internal.example.com' ? ['169.254.169.254'] : ['198.51.100.7'];
+
+function subscriptionsScene(allowList: string[] = []) {
   const store = new InMemorySubscriptions();
   const topics = new RecordingTopics();
-  const subscriptions = httpView(
-    new ManageSubscriptions(store, topics, { adminProjectId: ADMIN_PROJECT, apiUrl: API_URL }, () => new Date(NOW)),
-  );
+  const settings = {
+    adminProjectId: ADMIN_PROJECT,
+    apiUrl: API_URL,
+    callbacks: { allowed: allowListOf(allowList), resolve: resolveHost },
+  };
+  const subscriptions = httpView(new ManageSubscriptions(store, topics, settings, () => new Date(NOW)));
   return { store, topics, subscriptions };
 }
 
@@ -1094,5 +1103,36 @@ describe('Use case: manage subscriptions (ManageSubscriptions)', () => {
       expect(bodyOf<SubscriptionView>(again).id).toBe(created.id);
       expect(topics.subscribed).toHaveLength(2);
     });
+  });
+});
+
+describe('Use case: subscriptions never point into internal networks', () => {
+  it.each([
+    ['the instance metadata service', 'http://169.254.169.254/latest/meta-data/', /link-local/],
+    ['the loopback interface', 'http://127.0.0.1:8000/', /loopback/],
+    ['a private address', 'http://10.0.0.5:8080/fault', /private/],
+    ['IPv6 loopback', 'http://[::1]:8080/', /loopback/],
+    ['a name that resolves inside', 'https://internal.example.com/n', /169\.254\.169\.254, a link-local/],
+  ])('refuses a callback to %s with 400, and subscribes nothing', async (_case, callbackUri, reason) => {
+    // Prepare
+    const { subscriptions, topics } = subscriptionsScene();
+
+    // Act
+    const outcome = await subscriptions.create(member('tenant-a'), { callbackUri });
+
+    // Assess
+    expect(outcome).toEqual({ status: 400, message: expect.stringMatching(reason) });
+    expect(topics.subscribed).toEqual([]);
+  });
+
+  it('takes an internal callback the operator allow-listed (a VNF manager on its own network)', async () => {
+    // Prepare
+    const { subscriptions } = subscriptionsScene(['10.0.0.0/24']);
+
+    // Act
+    const outcome = await subscriptions.create(member('tenant-a'), { callbackUri: 'http://10.0.0.5:8080/fault' });
+
+    // Assess
+    expect(outcome.status).toBe(201);
   });
 });
