@@ -21,11 +21,13 @@ export const handler = apiRoute<VimContext>()
     const kind = kindOf(event.resource);
     const id = event.pathParameters?.id ?? '';
     const constraints = maintenanceConstraints(context.vimCredentials);
+    // An administrator names the project whose constraint it reads or deletes.
+    const project = event.queryStringParameters?.project_id;
     const outcome =
       event.httpMethod === 'GET'
-        ? await constraints.get(caller, kind, id)
+        ? await constraints.get(caller, kind, id, project)
         : event.httpMethod === 'DELETE'
-          ? await constraints.delete(caller, kind, id)
+          ? await constraints.delete(caller, kind, id, project)
           : await constraints.put(caller, kind, id, jsonBody(event));
     return responseOf(outcome);
   });

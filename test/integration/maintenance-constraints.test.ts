@@ -84,10 +84,12 @@ describe('Maintenance constraints API (Fenix routes, Keystone tokens, Nova owner
     expect((await callApi('PUT', `/v1/instance_group/${group}`, tokenB, { ...body, project_id: tenantA })).status).toBe(
       403,
     );
-    expect((await callApi('PUT', `/v1/instance_group/${group}`, tokenB, { ...body, project_id: tenantB })).status).toBe(
-      403,
-    );
     expect((await callApi('GET', `/v1/instance_group/${group}`, tokenB)).status).toBe(404);
+    // A group id is its project's own: project B's group of the same id is another group.
+    const ofB = { ...body, project_id: tenantB, recovery_time: 9 };
+    expect((await callApi('PUT', `/v1/instance_group/${group}`, tokenB, ofB)).status).toBe(200);
+    expect((await callApi('GET', `/v1/instance_group/${group}`, tokenA)).body).toMatchObject({ recovery_time: 4 });
+    expect((await callApi('GET', `/v1/instance_group/${group}`, tokenB)).body).toMatchObject({ recovery_time: 9 });
   });
 
   it('answers 400 naming the problem for a malformed body, and 401 without a token', async () => {

@@ -21,13 +21,18 @@ export class NovaClusterSnapshot implements ClusterSource {
       this.nova.listServers(),
     ]);
     const instances = servers.flatMap((s) => (s.host ? [{ id: s.id, project_id: s.tenantId, host: s.host }] : []));
-    const instanceConstraints = await this.constraints.instances(instances.map((i) => i.id));
-    const groupIds = instanceConstraints.flatMap((c) => (c.group_id === undefined ? [] : [c.group_id]));
-    // A group constraint counts only for the project that set it and whose instances name it.
-    const owners = new Set(instanceConstraints.map((c) => `${c.project_id}/${c.group_id}`));
-    const groupConstraints = (await this.constraints.groups(groupIds)).filter((g) =>
-      owners.has(`${g.project_id}/${g.group_id}`),
+    const stored = await this.constraints.instances(instances.map((i) => ({ projectId: i.project_id, id: i.id })));
+    // A group is its project's own: an instance's group is a group of the instance's project.
+    const groupRefs = stored.flatMap((c) =>
+      c.group_id === undefined ? [] : [{ projectId: c.project_id, id: c.group_id }],
     );
+    const groups = await this.constraints.groups(groupRefs);
+    // Group ids are only unique within their project: the planner sees them qualified by it.
+    const qualified = (projectId: string, groupId: string) => `${projectId}/${groupId}`;
+    const instanceConstraints = stored.map((c) =>
+      c.group_id === undefined ? c : { ...c, group_id: qualified(c.project_id, c.group_id) },
+    );
+    const groupConstraints = groups.map((g) => ({ ...g, group_id: qualified(g.project_id, g.group_id) }));
     return {
       hosts: services.map((s) => ({
         name: s.host,

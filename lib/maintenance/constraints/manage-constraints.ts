@@ -11,17 +11,23 @@ import {
 
 export type Constraint = InstanceConstraint | InstanceGroupConstraint;
 
-/** Where constraints are kept, by kind and id. */
+/** A constraint's id within its project: ids are the project's own, never shared with another project. */
+export interface ConstraintRef {
+  projectId: string;
+  id: string;
+}
+
+/** Where constraints are kept, by kind, project and id. */
 export interface ConstraintStore {
-  get(kind: ConstraintKind, id: string): Promise<Constraint | undefined>;
-  put(kind: ConstraintKind, id: string, constraint: Constraint): Promise<void>;
-  delete(kind: ConstraintKind, id: string): Promise<void>;
+  get(kind: ConstraintKind, ref: ConstraintRef): Promise<Constraint | undefined>;
+  put(kind: ConstraintKind, ref: ConstraintRef, constraint: Constraint): Promise<void>;
+  delete(kind: ConstraintKind, ref: ConstraintRef): Promise<void>;
 }
 
 /** The constraints of many instances and groups at once, as the planner reads them for a session's next step. */
 export interface ConstraintReader {
-  instances(instanceIds: string[]): Promise<InstanceConstraint[]>;
-  groups(groupIds: string[]): Promise<InstanceGroupConstraint[]>;
+  instances(refs: ConstraintRef[]): Promise<InstanceConstraint[]>;
+  groups(refs: ConstraintRef[]): Promise<InstanceGroupConstraint[]>;
 }
 
 /** Which project owns an instance, as the VIM says (undefined: no such instance). */
@@ -33,10 +39,13 @@ const schemas = { instance: instanceConstraint, instance_group: instanceGroupCon
 const idField = { instance: 'instance_id', instance_group: 'group_id' } as const;
 
 /**
- * The constraint routes' rules. A tenant reads, writes and deletes only its own project's
- * constraints, and sets instance constraints only on instances its project owns in the VIM;
- * another project's constraint answers 404, as if it did not exist, so ids cannot be probed.
- * Administrators may act for any project.
+ * The constraint routes' rules. Constraint ids belong to their project: two projects may name a
+ * group alike and each has its own, and an instance constraint's group is always a group of the
+ * instance's project. A tenant reads, writes and deletes only its own project's constraints, and
+ * sets instance constraints only on instances its project owns in the VIM. Whatever another
+ * project has, the answer is the same as if it had nothing: 404 for a read or delete, the same
+ * 403 for an instance that is not the caller's. Administrators act for the project they name
+ * (in the body, or `project_id` in the query); an instance constraint's project is its owner's.
  */
 export class ManageConstraints {
   constructor(
@@ -44,14 +53,16 @@ export class ManageConstraints {
     private readonly instances: InstanceDirectory,
   ) {}
 
-  async get(caller: Caller, kind: ConstraintKind, id: string): Promise<Outcome> {
-    const stored = await this.visible(caller, kind, id);
+  async get(caller: Caller, kind: ConstraintKind, id: string, named?: string): Promise<Outcome> {
+    const ref = await this.refOf(caller, kind, id, named);
+    const stored = ref && (await this.store.get(kind, ref));
     return stored ? { kind: 'ok', body: stored } : notFound(kind, id);
   }
 
-  async delete(caller: Caller, kind: ConstraintKind, id: string): Promise<Outcome> {
-    if (!(await this.visible(caller, kind, id))) return notFound(kind, id);
-    await this.store.delete(kind, id);
+  async delete(caller: Caller, kind: ConstraintKind, id: string, named?: string): Promise<Outcome> {
+    const ref = await this.refOf(caller, kind, id, named);
+    if (!ref || !(await this.store.get(kind, ref))) return notFound(kind, id);
+    await this.store.delete(kind, ref);
     return { kind: 'done' };
   }
 
@@ -67,24 +78,26 @@ export class ManageConstraints {
         kind: 'forbidden',
         message: `project ${caller.projectId} may not set constraints for project ${constraint.project_id}`,
       };
-    const existing = await this.store.get(kind, id);
-    if (existing && existing.project_id !== constraint.project_id && !caller.isAdmin)
-      return {
-        kind: 'forbidden',
-        message: `project ${caller.projectId} may not set ${kind.replace('_', ' ')} constraint ${id}`,
-      };
-    if (kind === 'instance') {
-      const owner = await this.instances.projectOf(id);
-      if (owner !== constraint.project_id)
-        return { kind: 'forbidden', message: `instance ${id} is not an instance of project ${constraint.project_id}` };
-    }
-    await this.store.put(kind, id, constraint);
+    if (kind === 'instance' && (await this.instances.projectOf(id)) !== constraint.project_id)
+      return { kind: 'forbidden', message: `instance ${id} is not an instance of project ${constraint.project_id}` };
+    await this.store.put(kind, { projectId: constraint.project_id, id }, constraint);
     return { kind: 'ok', body: constraint };
   }
 
-  private async visible(caller: Caller, kind: ConstraintKind, id: string): Promise<Constraint | undefined> {
-    const stored = await this.store.get(kind, id);
-    return stored && (caller.isAdmin || stored.project_id === caller.projectId) ? stored : undefined;
+  /**
+   * The project whose constraint `id` the caller addresses: its own; for an administrator the
+   * one it names, else an instance's owner, else its own.
+   */
+  private async refOf(
+    caller: Caller,
+    kind: ConstraintKind,
+    id: string,
+    named: string | undefined,
+  ): Promise<ConstraintRef | undefined> {
+    if (!caller.isAdmin) return { projectId: caller.projectId, id };
+    if (named) return { projectId: named, id };
+    const owner = kind === 'instance' ? await this.instances.projectOf(id) : undefined;
+    return { projectId: owner ?? caller.projectId, id };
   }
 }
 

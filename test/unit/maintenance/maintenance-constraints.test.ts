@@ -2,6 +2,7 @@ import type { ConstraintKind } from '../../../lib/maintenance/constraints/constr
 import {
   ManageConstraints,
   type Constraint,
+  type ConstraintRef,
   type ConstraintStore,
 } from '../../../lib/maintenance/constraints/manage-constraints';
 import type { Caller } from '../../../lib/platform/auth/keystone-authorizer';
@@ -9,14 +10,14 @@ import { httpView } from '../../support/http-outcome';
 
 class InMemoryConstraints implements ConstraintStore {
   readonly items = new Map<string, Constraint>();
-  async get(kind: ConstraintKind, id: string) {
-    return this.items.get(`${kind}#${id}`);
+  async get(kind: ConstraintKind, ref: ConstraintRef) {
+    return this.items.get(`${kind}#${ref.projectId}#${ref.id}`);
   }
-  async put(kind: ConstraintKind, id: string, constraint: Constraint) {
-    this.items.set(`${kind}#${id}`, constraint);
+  async put(kind: ConstraintKind, ref: ConstraintRef, constraint: Constraint) {
+    this.items.set(`${kind}#${ref.projectId}#${ref.id}`, constraint);
   }
-  async delete(kind: ConstraintKind, id: string) {
-    this.items.delete(`${kind}#${id}`);
+  async delete(kind: ConstraintKind, ref: ConstraintRef) {
+    this.items.delete(`${kind}#${ref.projectId}#${ref.id}`);
   }
 }
 
@@ -63,18 +64,70 @@ describe('Use case: manage maintenance constraints', () => {
     expect(store.items.size).toBe(0);
   });
 
-  it('refuses a body naming another project, and a group that another project already holds', async () => {
+  it('refuses a body naming another project', async () => {
     const { constraints } = service();
     const group = { max_impacted_members: 1 };
     expect(
       (await constraints.put(member('project-a'), 'instance_group', 'g1', { ...group, project_id: 'project-b' }))
         .status,
     ).toBe(403);
-    await constraints.put(member('project-b'), 'instance_group', 'g1', { ...group, project_id: 'project-b' });
-    expect(
-      (await constraints.put(member('project-a'), 'instance_group', 'g1', { ...group, project_id: 'project-a' }))
-        .status,
-    ).toBe(403);
+  });
+
+  it("gives each project its own group of an id: one project cannot claim an id another will want, nor change another's group", async () => {
+    // Prepare: project B holds group g1
+    const { constraints } = service();
+    await constraints.put(member('project-b'), 'instance_group', 'g1', {
+      project_id: 'project-b',
+      max_impacted_members: 2,
+    });
+
+    // Act: project A sets its own g1
+    const a = await constraints.put(member('project-a'), 'instance_group', 'g1', {
+      project_id: 'project-a',
+      max_impacted_members: 1,
+    });
+
+    // Assess: two groups, each its project's
+    expect(a.status).toBe(200);
+    expect((await constraints.get(member('project-a'), 'instance_group', 'g1')).body).toMatchObject({
+      max_impacted_members: 1,
+    });
+    expect((await constraints.get(member('project-b'), 'instance_group', 'g1')).body).toMatchObject({
+      max_impacted_members: 2,
+    });
+  });
+
+  it("attaches an instance only to a group of its own project, even one named like another project's", async () => {
+    // Prepare
+    const { constraints, store } = service();
+    await constraints.put(member('project-b'), 'instance_group', 'g1', { project_id: 'project-b' });
+
+    // Act: project A names g1 for its instance
+    await constraints.put(member('project-a'), 'instance', 'vm-a', { project_id: 'project-a', group_id: 'g1' });
+
+    // Assess: stored under project A; project B's g1 is untouched and knows nothing of vm-a
+    expect([...store.items.keys()].sort()).toEqual(['instance#project-a#vm-a', 'instance_group#project-b#g1']);
+  });
+
+  it("answers alike whether or not another project's instance has a constraint", async () => {
+    // Prepare: vm-b (project B) has a constraint; vm-c (project B) has none
+    const { constraints } = service();
+    owners['vm-c'] = 'project-b';
+    await constraints.put(member('project-b'), 'instance', 'vm-b', { project_id: 'project-b' });
+
+    // Act
+    const withOne = await constraints.put(member('project-a'), 'instance', 'vm-b', { project_id: 'project-a' });
+    const withNone = await constraints.put(member('project-a'), 'instance', 'vm-c', { project_id: 'project-a' });
+    const readWithOne = await constraints.get(member('project-a'), 'instance', 'vm-b');
+    const readWithNone = await constraints.get(member('project-a'), 'instance', 'vm-c');
+
+    // Assess: the same words, the instance id aside
+    const words = (outcome: { status: number; message?: string }) => [
+      outcome.status,
+      outcome.message?.replace(/vm-[bc]/, 'vm'),
+    ];
+    expect(words(withOne)).toEqual(words(withNone));
+    expect(words(readWithOne)).toEqual(words(readWithNone));
   });
 
   it("answers 404 for another project's constraint, as if it did not exist, and deletes nothing", async () => {
