@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { createSessionBody, tenantReplyBody } from '../../contracts/fenix';
+import { tenantId } from '../../contracts/inventory';
 import type { Caller } from '../../platform/auth/keystone-authorizer';
 import { isRefusal, type Outcome, type Refusal } from '../../platform/outcome';
 import type { HostDrain } from '../host-drain';
@@ -181,6 +182,8 @@ export class MaintenanceApi {
    * exists, so that session ids cannot be probed.
    */
   private async visibleTo(caller: Caller, sessionId: string, projectId: string): Promise<Session | Refusal> {
+    const project = tenantId.safeParse(projectId);
+    if (!project.success) return { kind: 'invalid', message: `project_id: ${project.error.issues[0]?.message}` };
     if (!caller.isAdmin && caller.projectId !== projectId)
       return { kind: 'forbidden', message: `project ${caller.projectId} may not act for project ${projectId}` };
     const session = await this.deps.sessions.get(sessionId);

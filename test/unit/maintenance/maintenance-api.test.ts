@@ -455,6 +455,17 @@ describe('Maintenance API', () => {
       expect(s.sessions.stored.get(sessionId)?.round?.projects['tenant-b']?.verdict).toBeUndefined();
     });
 
+    it('answers 400 to a project id that cannot be one, naming it, before anything else', async () => {
+      const s = scene();
+      const sessionId = await s.create();
+
+      expect(await s.api.reply(TENANT_A, sessionId, 'not a project!', { state: 'ACK_MAINTENANCE' })).toEqual({
+        status: 400,
+        message: expect.stringMatching(/^project_id: /),
+      });
+      expect(await s.api.projectInstances(TENANT_A, sessionId, '%00')).toMatchObject({ status: 400 });
+    });
+
     it('answers 409 to a reply the session does not await, or a changed answer', async () => {
       const s = scene();
       const sessionId = await s.create();
