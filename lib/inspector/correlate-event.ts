@@ -1,3 +1,4 @@
+import { COLLECTOR_SOURCE } from '../contracts/bus-events';
 import { parseCollectorEvent } from '../contracts/southbound';
 import type { HostInventory } from '../inventory/inventory';
 import { type Notifier } from '../notifier/ports';
@@ -77,6 +78,10 @@ export async function correlateEvent(
     const outcome = await applySignal(async () => primary, deps, invocation);
     for (const signal of consequences) await applySignal(async () => signal, deps, invocation);
     return outcome;
+  }
+  const source = (raw as { source?: unknown } | null)?.source;
+  if (source !== COLLECTOR_SOURCE) {
+    return quarantine(raw, `no nfvi-doctor function takes events of source ${JSON.stringify(source)}`, deps);
   }
   const parsed = parseCollectorEvent(raw);
   if (!parsed.ok) return quarantine(raw, parsed.reason, deps);

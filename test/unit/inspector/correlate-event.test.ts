@@ -758,6 +758,18 @@ describe("Use case: tell in a dead host's alarms whether it is fenced", () => {
 });
 
 describe('Use case: correlate, when clocks, crashes and flapping get in the way', () => {
+  it('quarantines, naming it, an event of a source no nfvi-doctor function takes (the catch-all rule)', async () => {
+    // Prepare: a collector configured with a misspelt source
+    const c = correlator();
+    const raw = { ...linkDown(1), source: 'nfvi.colector' };
+
+    // Act
+    const result = await c.correlate(raw);
+
+    // Assess
+    expectQuarantined(c, result, raw, /no nfvi-doctor function takes events of source "nfvi.colector"/);
+  });
+
   it("quarantines a report dated further ahead of the correlator's clock than the allowed skew, and raises nothing", async () => {
     // Prepare: a collector whose clock says 2099
     const c = correlator();

@@ -16,7 +16,11 @@ describe('The local AWS services read serverless.yml as it deploys', () => {
       name: 'nfvi-doctor-local-correlator',
       maximumRetryAttempts: 2,
       onFailureQueue: 'FailedInvocationsQueue',
-      rules: [{ pattern: { source: ['nfvi.collector'] } }, { pattern: { source: ['nfvi.fencing'] } }],
+      rules: [
+        { pattern: { source: ['nfvi.collector'] } },
+        { pattern: { source: ['nfvi.fencing'] } },
+        { pattern: { source: [{ 'anything-but': expect.arrayContaining(['nfvi.collector', 'nfvi.operator']) }] } },
+      ],
     });
     expect(fn('fencer')?.rules[0]?.pattern).toEqual({
       source: ['nfvi.correlator'],
