@@ -9,7 +9,7 @@ import type { CollectorConfig } from '../../lib/monitor/config';
 import { awsClients } from '../../lib/platform/aws-clients';
 import { config } from '../../lib/platform/config';
 import { localPorts } from '../../lib/platform/local-stack/local-endpoints';
-import { PROJECT_ROOT } from './stack';
+import { PDEATHSIG, PROJECT_ROOT } from './stack';
 
 const run = promisify(execFile);
 
@@ -128,7 +128,19 @@ export async function createLab(hostNames: string[]): Promise<NetnsLab> {
         JSON.stringify(labCollectorConfig(lab, host, join(workDir, host.name, 'spool')), null, 2),
       );
       const log = openSync(join(logDir, `${host.name}.log`), 'a');
-      const child = spawn('ip', ['netns', 'exec', host.namespace, process.execPath, bundle, '--config', configFile], {
+      // Each collector dies with this process, whatever ends it, as the stack's processes do.
+      const argv: string[] = [
+        ...PDEATHSIG,
+        'ip',
+        'netns',
+        'exec',
+        host.namespace,
+        process.execPath,
+        bundle,
+        '--config',
+        configFile,
+      ];
+      const child = spawn(argv[0] as string, argv.slice(1), {
         cwd: PROJECT_ROOT,
         stdio: ['ignore', log, log],
       });

@@ -68,7 +68,8 @@ function tail(file: string, lines = 40): string {
  * Each process dies with the one that started it, however that one ends (SIGKILL included):
  * util-linux's setpriv asks the kernel for a parent-death signal.
  */
-const PDEATHSIG = spawnSync('setpriv', ['--help']).status === 0 ? ['setpriv', '--pdeathsig', 'SIGKILL', '--'] : [];
+export const PDEATHSIG =
+  spawnSync('setpriv', ['--help']).status === 0 ? ['setpriv', '--pdeathsig', 'SIGKILL', '--'] : [];
 
 function commandOf(component: Component, ports: LocalPorts): string[] {
   switch (component) {

@@ -39,6 +39,30 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 let stack: LocalStack | undefined;
 let lab: NetnsLab | undefined;
 let openStackStarted = false;
+/** What the demo opened that must be closed before the stack stops (its consumer, a scenario's servers). */
+const closers: (() => Promise<unknown>)[] = [];
+let stopping: Promise<void> | undefined;
+
+/**
+ * Stops everything this command started, once, however it is asked: Ctrl-C (a second one while
+ * stopping changes nothing), SIGTERM from a supervisor, SIGHUP from a closed terminal, a failure.
+ * A SIGKILL cannot be caught: then every process of the stack dies with this one (infra/local/stack.ts)
+ * and the next start removes a namespace lab left behind.
+ */
+function stopEverything(code: number): Promise<void> {
+  stopping ??= (async () => {
+    say('\nstopping ...');
+    for (const close of closers.reverse()) await close().catch(() => undefined);
+    // Left running, the lab's collectors would report its teardown to the next run's stack.
+    await lab?.destroy().catch(() => undefined);
+    await stack?.stop().catch(() => undefined);
+    if (openStackStarted) await openstackScript('stop').catch(() => undefined);
+    process.exit(code);
+  })();
+  return stopping;
+}
+
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void stopEverything(0));
 
 /** What the demo runs on: the local OpenStack (none with VIM=none) and the local stack. */
 interface Infrastructure {
@@ -139,6 +163,7 @@ async function prepareDemo(infrastructure: Infrastructure): Promise<Demo> {
   const cfg = config();
   await createAdminTopic();
   const scenario = cloud ? await openStackScenario(cloud, say) : await fileScenario(say);
+  if (scenario.cleanup) closers.push(scenario.cleanup);
   const { host, tenant, other, topics } = scenario;
 
   const sent = { at: 0 };
@@ -146,6 +171,7 @@ async function prepareDemo(infrastructure: Infrastructure): Promise<Demo> {
   const consumer = await SnsHttpSubscriber.start(sns, (m) => {
     if (!m.attributes.eventType?.startsWith('maintenance.')) say(describeDelivery(m, sent.at));
   });
+  closers.push(() => consumer.close());
   await consumer.subscribe(topics.get(tenant) as string, `tenant ${tenant}`);
   await consumer.subscribe(cfg.adminTopicArn, 'admin');
   if (other) await consumer.subscribe(topics.get(other) as string, `tenant ${other}`);
@@ -281,20 +307,8 @@ Ctrl-C stops everything this command started.`);
 }
 
 /** On Ctrl-C (at once with NFVI_DEMO_EXIT=1), stops everything this command started. */
-async function stopOnCtrlC(demo: Demo): Promise<void> {
-  const { consumer, scenario } = demo;
-  const shutdown = async () => {
-    say('\nstopping ...');
-    await consumer.close().catch(() => undefined);
-    await lab?.destroy().catch(() => undefined);
-    await scenario.cleanup?.().catch(() => undefined);
-    await demo.stack.stop();
-    if (openStackStarted) await openstackScript('stop');
-    process.exit(0);
-  };
-  process.once('SIGINT', shutdown);
-  process.once('SIGTERM', shutdown);
-  if (process.env.NFVI_DEMO_EXIT === '1') await shutdown();
+async function stopOnCtrlC(): Promise<void> {
+  if (process.env.NFVI_DEMO_EXIT === '1') await stopEverything(0);
 }
 
 async function main(): Promise<void> {
@@ -308,14 +322,10 @@ async function main(): Promise<void> {
   await demoMaintenance(demo);
   await demoFencing(demo);
   printEndpoints(demo);
-  await stopOnCtrlC(demo);
+  await stopOnCtrlC();
 }
 
 main().catch(async (error: unknown) => {
   process.stderr.write(`npm start failed: ${error instanceof Error ? error.message : String(error)}\n`);
-  // Left running, the lab's collectors would report its teardown to the next run's stack.
-  await lab?.destroy().catch(() => undefined);
-  await stack?.stop();
-  if (openStackStarted) await openstackScript('stop').catch(() => undefined);
-  process.exit(1);
+  await stopEverything(1);
 });

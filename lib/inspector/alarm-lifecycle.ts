@@ -100,9 +100,9 @@ function decideFenced(
 }
 
 /**
- * A reported condition, damped when it flaps (./flap-damping.ts): a flapping fault stays raised,
- * and its clear is held until it has been stable long enough (the sweeper applies it then).
- * Conditions derived from the peers' votes, and the administrator's own, are not damped.
+ * A reported condition, damped when it flaps (./flap-damping.ts) if its monitor does not damp
+ * itself: a flapping fault stays raised, and its clear is held until it has been stable long
+ * enough (the sweeper applies it then). Collectors damp their links before they report.
  */
 function decideCondition(
   current: FaultRecord | undefined,
@@ -110,8 +110,7 @@ function decideCondition(
   inventory: HostInventory,
   ctx: AlarmContext,
 ): Decision {
-  const damped = signal.ordered !== false && !signal.adminOnly;
-  const flap = damped ? flapAfter(current?.flap, signal.active, ctx.now, ctx.damping) : undefined;
+  const flap = signal.damp ? flapAfter(current?.flap, signal.active, ctx.now, ctx.damping) : undefined;
   const held = flap?.holding === true && !signal.active && current?.status === 'ACTIVE';
   const decision = held ? observe(current, signal, ctx) : decideState(current, signal, inventory, ctx);
   if (!flap || decision.kind !== 'store') return decision;

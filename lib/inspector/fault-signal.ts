@@ -33,6 +33,8 @@ export type FaultSignal =
       ordered?: false;
       /** A fault of nfvi-doctor's own machinery (a failed fencing): told to the administrator only. */
       adminOnly?: true;
+      /** Reported by a monitor that does not damp its flapping (Doctor, Vitrage, Alertmanager): damped here. */
+      damp?: true;
     }
   | { kind: 'boot'; host: string; faultKey: string; bootId: string; uptimeS: number; observation: Observation }
   | { kind: 'vote'; vote: PeerVote }
@@ -68,7 +70,7 @@ const condition = (
   active: boolean,
   fault: CatalogueEntry,
   faultDetails: string[],
-): FaultSignal => ({
+): Extract<FaultSignal, { kind: 'condition' }> => ({
   kind: 'condition',
   host: detail.host,
   faultKey,
@@ -125,7 +127,7 @@ export function faultSignalOf(event: CollectorEvent): FaultSignal {
     }
     case 'fault.report': {
       const d = event.detail;
-      return condition(d, reportFaultKey(d), d.active, catalogueEntry(d.faultType), [d.message]);
+      return { ...condition(d, reportFaultKey(d), d.active, catalogueEntry(d.faultType), [d.message]), damp: true };
     }
     case 'failure.prediction': {
       const d = event.detail;

@@ -113,7 +113,13 @@ describe('The deployable template (serverless package --stage prod)', () => {
     const schedules = ofType('AWS::Events::Rule')
       .map((r) => r.Properties.ScheduleExpression)
       .filter(Boolean);
-    expect(schedules.sort()).toEqual(['rate(1 minute)', 'rate(1 minute)', 'rate(1 minute)', 'rate(5 minutes)']);
+    expect(schedules.sort()).toEqual([
+      'rate(1 minute)',
+      'rate(1 minute)',
+      'rate(1 minute)',
+      'rate(1 minute)',
+      'rate(5 minutes)',
+    ]);
   });
 
   it("fences on FaultConfirmed, tells the correlator the fencer's outcome, and recovers on deaths, fencings, returns and answers", () => {

@@ -151,7 +151,6 @@ describe('Alarm lifecycle', () => {
         ...raised,
         version: raised.version + 1,
         lastObservation: { collectorId: COLLECTOR, seq: 2, observedAt: secondsAfterEpoch(2), appliedAt: applied },
-        flap: { ...raised.flap, at: applied },
       });
     });
   });
