@@ -147,9 +147,12 @@ async function applySignal(
       mayRaise ? deps.inventory.hostInventory(signal.host) : Promise.resolve(NO_INVENTORY),
     ]);
     let current = stored;
+    const publishBy = invocation.deadline.toISOString();
     if (current && needsRepublish(current, deps.clock())) {
-      republished += await publish(current, deps);
-      current = { ...current, publishedSeq: current.transitionSeq, recordedSeq: current.transitionSeq };
+      if (await deps.faults.claimPublication(current, publishBy)) {
+        republished += await publish({ ...current, publishBy }, deps);
+        current = { ...current, publishedSeq: current.transitionSeq, recordedSeq: current.transitionSeq };
+      }
     } else if (current && needsRecording(current)) {
       await recordAlarmViews(current, deps);
       current = { ...current, recordedSeq: current.publishedSeq };
@@ -157,7 +160,6 @@ async function applySignal(
     const now = deps.clock().toISOString();
     const decision = decide(current, signal, inventory, { ...alarmSettings, now, epoch: deps.newId() });
     if (decision.kind === 'ignore') return { outcome: 'ignored', reason: decision.reason, republished };
-    const publishBy = invocation.deadline.toISOString();
     // A transition not published by the deadline is the sweeper's to publish (the invocation died).
     const record = decision.transition
       ? { ...decision.record, publishBy, dueAt: earliest(decision.record.dueAt, publishBy) }
@@ -174,7 +176,18 @@ async function applySignal(
   }
 }
 
+/** An invocation past its deadline publishes nothing more: another has taken over, or will. */
+export class PublicationDeadlinePassedError extends Error {
+  constructor(record: FaultRecord) {
+    super(`the publication of ${record.faultKey} of ${record.host} is past its deadline: left to another invocation`);
+    this.name = 'PublicationDeadlinePassedError';
+  }
+}
+
 async function publish(record: FaultRecord, deps: CorrelatorDeps): Promise<number> {
+  // An invocation that outlived its deadline (a Lambda would be stopped by now) publishes nothing.
+  if (record.publishBy && deps.clock().getTime() > Date.parse(record.publishBy))
+    throw new PublicationDeadlinePassedError(record);
   const deliveries = deliveriesOf(record);
   try {
     await deps.notifier.publish(deliveries);

@@ -8,6 +8,12 @@ export interface FaultStore {
   get(host: string, faultKey: string): Promise<FaultRecord | undefined>;
   /** Writes the record if nobody wrote since `expectedVersion` was read; throws ConcurrentUpdateError otherwise. */
   save(record: FaultRecord, expectedVersion: number | undefined): Promise<void>;
+  /**
+   * Takes over the publication of the record's last transition until `publishBy`, if its publisher's
+   * time ran out and nobody took it over since (a conditional write): false when another invocation
+   * published it or took it first. One publisher at a time: no notification id goes out twice.
+   */
+  claimPublication(record: FaultRecord, publishBy: string): Promise<boolean>;
   markPublished(host: string, faultKey: string, transitionSeq: number): Promise<void>;
   markPublishFailed(host: string, faultKey: string, transitionSeq: number): Promise<void>;
   markRecorded(host: string, faultKey: string, transitionSeq: number): Promise<void>;

@@ -4,28 +4,12 @@ import { alarmClearedNotification, alarmNotification, type Alarm } from '../../l
 import { awsClients } from '../../lib/platform/aws-clients';
 import { config } from '../../lib/platform/config';
 import { localApiUrl } from '../../lib/platform/local-stack/local-endpoints';
+import { applicationCredential } from '../support/keystone';
 import { localCloud } from '../support/openstack';
 import { createWorld, eventually, type World } from '../support/world';
 
 /** Python's datetime.now().isoformat(): no zone, microseconds. */
 const pythonNow = () => new Date().toISOString().replace('Z', '456');
-
-/** A Keystone application credential of the admin user, as an operator makes one for Alertmanager. */
-async function applicationCredential(adminToken: string): Promise<{ id: string; secret: string }> {
-  const cloud = localCloud();
-  const keystone = cloud.env.authUrl.replace(/\/$/, '');
-  const who = await fetch(`${keystone}/auth/tokens`, {
-    headers: { 'X-Auth-Token': adminToken, 'X-Subject-Token': adminToken },
-  });
-  const userId = ((await who.json()) as { token: { user: { id: string } } }).token.user.id;
-  const created = await fetch(`${keystone}/users/${userId}/application_credentials`, {
-    method: 'POST',
-    headers: { 'X-Auth-Token': adminToken, 'Content-Type': 'application/json' },
-    body: JSON.stringify({ application_credential: { name: `alertmanager-${Date.now().toString(36)}` } }),
-  });
-  if (created.status !== 201) throw new Error(`Keystone answered ${created.status}: ${await created.text()}`);
-  return ((await created.json()) as { application_credential: { id: string; secret: string } }).application_credential;
-}
 
 /** The fields of an alarm that say what the fault is, not which host or when. */
 const whatOf = (alarm: Alarm) => ({

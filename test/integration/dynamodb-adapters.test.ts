@@ -66,6 +66,22 @@ describe('DynamoDbFaultStore (DynamoDB Local)', () => {
     expect(await store().due(new Date())).not.toContainEqual({ host, faultKey: 'link:eno1' });
   });
 
+  it('lets one invocation take over the publication of a transition whose publisher ran out of time, and no second', async () => {
+    const host = unique('host');
+    const stale = record(host, 1, {
+      transitionSeq: 1,
+      lastTransition: 'RAISED',
+      publishBy: new Date(Date.now() - 1000).toISOString(),
+    });
+    await store().save(stale, undefined);
+    const mine = new Date(Date.now() + 10_000).toISOString();
+    const claims = await Promise.all([store().claimPublication(stale, mine), store().claimPublication(stale, mine)]);
+    expect(claims.filter(Boolean)).toHaveLength(1);
+    expect((await store().get(host, 'link:eno1'))?.publishBy).toBe(mine);
+    await store().markPublished(host, 'link:eno1', 1);
+    expect(await store().claimPublication({ ...stale, publishBy: mine }, mine)).toBe(false);
+  });
+
   it('reads nothing for a fault never seen', async () => {
     expect(await store().get(unique('host'), 'link:eno1')).toBeUndefined();
   });

@@ -76,6 +76,29 @@ export class DynamoDbFaultStore implements FaultStore {
     return items.map((item) => ({ host: String(item.host), faultKey: String(item.faultKey) }));
   }
 
+  async claimPublication(record: FaultRecord, publishBy: string): Promise<boolean> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keyOf(record.host, record.faultKey),
+          UpdateExpression: 'SET publishBy = :mine, dueAt = :mine, dueShard = :dueShard',
+          ConditionExpression: `${record.publishBy === undefined ? 'attribute_not_exists(publishBy)' : 'publishBy = :theirs'} AND transitionSeq = :seq AND publishedSeq < :seq`,
+          ExpressionAttributeValues: {
+            ':mine': publishBy,
+            ':seq': record.transitionSeq,
+            ':dueShard': DUE_SHARD,
+            ...(record.publishBy === undefined ? {} : { ':theirs': record.publishBy }),
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
   markPublished(host: string, faultKey: string, transitionSeq: number): Promise<void> {
     return this.mark(host, faultKey, 'publishedSeq', transitionSeq);
   }

@@ -72,6 +72,15 @@ class InMemoryFaultStore implements FaultStore {
     );
   }
 
+  async claimPublication(record: FaultRecord, publishBy: string): Promise<boolean> {
+    const stored = this.records.get(`${record.host}#${record.faultKey}`);
+    if (!stored || stored.publishBy !== record.publishBy) return false;
+    if (stored.transitionSeq !== record.transitionSeq || stored.publishedSeq >= record.transitionSeq) return false;
+    stored.publishBy = publishBy;
+    stored.dueAt = publishBy;
+    return true;
+  }
+
   async due(now: Date): Promise<{ host: string; faultKey: string }[]> {
     return [...this.records.values()]
       .filter((r) => r.dueAt !== undefined && Date.parse(r.dueAt) <= now.getTime())
@@ -816,6 +825,41 @@ describe('Use case: correlate, when clocks, crashes and flapping get in the way'
     expect(after).not.toBe(before);
     const ids = c.notifier.published.map((d) => d.notification.id);
     expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('publishes a transition whose publisher died once, however many invocations find it unpublished', async () => {
+    // Prepare: the first invocation stored the raise and died before publishing it
+    const c = correlator();
+    c.notifier.failures = 1;
+    c.faults.failMarks = true;
+    await expect(c.correlate(linkDown(1))).rejects.toThrow('SNS unavailable');
+    c.faults.failMarks = false;
+    c.clock.now = new Date(c.clock.now.getTime() + INVOCATION_MS + 1000);
+
+    // Act: two deliveries of later reports look at once
+    await Promise.all([c.correlate(linkDown(2)), c.correlate(linkDown(3)), c.sweep()]);
+
+    // Assess: each notification of the raise went out once
+    const ids = c.notifier.published.map((d) => d.notification.id);
+    expect(ids).toHaveLength(4);
+    expect(new Set(ids).size).toBe(4);
+  });
+
+  it('publishes nothing from an invocation that outlived its deadline (another takes over)', async () => {
+    // Prepare: publishing the raise is slow: the invocation's deadline passes before it gets there
+    const c = correlator();
+    c.faults.interleave(async () => {
+      c.clock.now = new Date(c.clock.now.getTime() + INVOCATION_MS + 1000);
+    });
+
+    // Act
+    const late = c.correlate(linkDown(1));
+
+    // Assess
+    await expect(late).rejects.toThrow(/past its deadline/);
+    expect(c.notifier.published).toEqual([]);
+    expect((await c.sweep()).faults).toBe(1);
+    expect(audiences(c.notifier.published)).toEqual(['admin', 'tenant-a', 'tenant-a', 'tenant-b']);
   });
 
   it('publishes from the sweeper a transition whose invocation ended without publishing it', async () => {

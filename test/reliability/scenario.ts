@@ -1,0 +1,79 @@
+/**
+ * The reliability campaign's scenarios: each runs against the local stack (and the local
+ * OpenStack where it says), at the campaign's full scale (`npm run reliability`) or at a smaller
+ * one in CI (test/integration/reliability.test.ts), and reports figures and what failed.
+ */
+export type Scale = 'full' | 'ci';
+
+export interface ScenarioResult {
+  id: string;
+  title: string;
+  /** What passing proves, as docs/reliability.md states it. */
+  proves: string;
+  figures: Record<string, number | string>;
+  /** Empty when the scenario passed; otherwise what went wrong, each a sentence. */
+  failures: string[];
+  durationS: number;
+}
+
+export interface Scenario {
+  id: string;
+  title: string;
+  proves: string;
+  run(scale: Scale): Promise<Omit<ScenarioResult, 'id' | 'title' | 'proves' | 'durationS'>>;
+}
+
+export async function runScenario(scenario: Scenario, scale: Scale): Promise<ScenarioResult> {
+  const started = Date.now();
+  const { figures, failures } = await scenario.run(scale);
+  return {
+    id: scenario.id,
+    title: scenario.title,
+    proves: scenario.proves,
+    figures,
+    failures,
+    durationS: Math.round((Date.now() - started) / 100) / 10,
+  };
+}
+
+/** Records a failure unless the condition holds. */
+export function expectThat(failures: string[], holds: boolean, failure: string): void {
+  if (!holds) failures.push(failure);
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls until the check holds or the time is up; says whether it held. */
+export async function until(
+  check: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+  everyMs = 250,
+): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check()) return true;
+    if (Date.now() > deadline) return false;
+    await sleep(everyMs);
+  }
+}
+
+/** A deterministic random source, so that a run can be repeated (mulberry32). */
+export function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function shuffled<T>(items: readonly T[], random: () => number): T[] {
+  const copy = [...items];
+  for (let i = copy.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [copy[i], copy[j]] = [copy[j] as T, copy[i] as T];
+  }
+  return copy;
+}
