@@ -30,7 +30,7 @@ export interface CollectorDemo {
 export async function runCollectorDemo(demo: CollectorDemo): Promise<NetnsLab> {
   const { say, consumer, subscription } = demo;
   const dir = join(PROJECT_ROOT, '.local', 'collectors');
-  const lab = await createLab(demo.hosts);
+  const lab = await createLab(demo.hosts, 'demo');
   try {
     for (const host of lab.hosts) await lab.startCollector(host, dir);
     say(

@@ -49,10 +49,18 @@ export interface LabCollector {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
-const PREFIX = 'nfvi-lab';
-const BRIDGE_NS = `${PREFIX}-net`;
-const ROOT_VETH = `${PREFIX}0`;
-const SUBNET = '10.231';
+/**
+ * Who builds a lab: each has its own namespaces, veth and subnet, so that a test's lab and the
+ * demo's (or the campaign's) can exist at once and removing one leaves the others.
+ */
+export type LabOwner = 'demo' | 'test' | 'reliability' | 'bench';
+const SUBNETS: Record<LabOwner, string> = {
+  demo: '10.231',
+  test: '10.232',
+  reliability: '10.233',
+  bench: '10.234',
+};
+const prefixOf = (owner: LabOwner) => `nfvi-${owner.slice(0, 5)}`;
 
 export const MGMT_IF = 'mgmt0';
 export const DATA_IF = 'data0';
@@ -62,21 +70,26 @@ const sh = async (...args: string[]) => {
   await run(args[0] as string, args.slice(1));
 };
 
-/** Removes whatever a previous lab left (namespaces and veths outlive their creator). */
-export async function destroyLab(): Promise<void> {
+/** Removes whatever a previous lab of this owner left (namespaces and veths outlive their creator). */
+export async function destroyLab(owner: LabOwner): Promise<void> {
+  const prefix = prefixOf(owner);
   const { stdout } = await run('ip', ['netns', 'list']);
   const namespaces = stdout
     .split('\n')
     .map((line) => line.split(' ')[0] ?? '')
-    .filter((name) => name.startsWith(PREFIX));
+    .filter((name) => name.startsWith(`${prefix}-`));
   for (const ns of namespaces) await sh('ip', 'netns', 'del', ns).catch(() => undefined);
-  await sh('ip', 'link', 'del', ROOT_VETH).catch(() => undefined);
+  await sh('ip', 'link', 'del', `${prefix}0`).catch(() => undefined);
 }
 
-/** Builds a lab of `hostNames.length` hosts (at most 200). */
-export async function createLab(hostNames: string[]): Promise<NetnsLab> {
-  await destroyLab();
-  const gateway = `${SUBNET}.0.1`;
+/** Builds a lab of `hostNames.length` hosts (at most 200), replacing the owner's previous one. */
+export async function createLab(hostNames: string[], owner: LabOwner): Promise<NetnsLab> {
+  await destroyLab(owner);
+  const prefix = prefixOf(owner);
+  const subnet = SUBNETS[owner];
+  const BRIDGE_NS = `${prefix}-net`;
+  const ROOT_VETH = `${prefix}0`;
+  const gateway = `${subnet}.0.1`;
   await sh('ip', 'netns', 'add', BRIDGE_NS);
   const inBridgeNs = (...args: string[]) => sh('ip', '-n', BRIDGE_NS, ...args);
   for (const bridge of ['br-mgmt', 'br-data']) {
@@ -90,9 +103,9 @@ export async function createLab(hostNames: string[]): Promise<NetnsLab> {
 
   const hosts = hostNames.map((name, i) => ({
     name,
-    namespace: `${PREFIX}-h${i + 1}`,
-    mgmtAddress: `${SUBNET}.0.${i + 11}`,
-    dataAddress: `${SUBNET}.1.${i + 11}`,
+    namespace: `${prefix}-h${i + 1}`,
+    mgmtAddress: `${subnet}.0.${i + 11}`,
+    dataAddress: `${subnet}.1.${i + 11}`,
   }));
   for (const [i, host] of hosts.entries()) {
     const ns = host.namespace;
@@ -169,7 +182,7 @@ export async function createLab(hostNames: string[]): Promise<NetnsLab> {
     async destroy() {
       await busEndpoint.close();
       await Promise.all([...collectors].map((c) => c.stop('SIGKILL')));
-      await destroyLab();
+      await destroyLab(owner);
     },
   };
   return lab;

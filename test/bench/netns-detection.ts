@@ -46,7 +46,7 @@ export async function netnsDetection(
   const workDir = mkdtempSync(join(tmpdir(), 'nfvi-bench-lab-'));
   let lab: NetnsLab | undefined;
   try {
-    lab = await createLab(names);
+    lab = await createLab(names, 'bench');
     for (const host of lab.hosts) await lab.startCollector(host, workDir);
     await lab.watched();
     const h1 = lab.hosts[0] as LabHost;

@@ -52,7 +52,7 @@ describe('Edge collectors in network namespaces, against the local stack', () =>
       ['cdn'],
     );
     workDir = mkdtempSync(join(tmpdir(), 'nfvi-lab-'));
-    lab = await createLab(['lab-1', 'lab-2', 'lab-3'].map(world.host));
+    lab = await createLab(['lab-1', 'lab-2', 'lab-3'].map(world.host), 'test');
     [h1, h2, h3] = lab.hosts as [LabHost, LabHost, LabHost];
     for (const host of lab.hosts) await startCollector(host);
     // Every host is watched by its two peers once their first probes are answered.

@@ -17,6 +17,8 @@ export const HOSTS = {
   maintenance: { drained: ['fake-host-8', 'fake-host-9'], spare: 'fake-host-10' },
   /** A host that dies (fenced through a real IPMI BMC) and its spare, one availability zone for evacuations. */
   recovery: { dead: 'fake-host-11', spare: 'fake-host-12' },
+  /** The reliability campaign's rack: its hosts fail together while nova-api is away. */
+  reliability: { rack: ['fake-host-13', 'fake-host-14', 'fake-host-15'] },
 } as const;
 
-export const COMPUTE_HOSTS = 12;
+export const COMPUTE_HOSTS = 15;

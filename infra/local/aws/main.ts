@@ -7,7 +7,7 @@ import {
   localPorts,
 } from '../../../lib/platform/local-stack/local-endpoints';
 import { snsSigningIdentity, startSnsCertificateServer } from '../sns-signing';
-import { LocalEventBus } from './event-bus';
+import { LOCAL_PACING, LocalEventBus } from './event-bus';
 import { busListener, snsListener } from './http-listeners';
 import { lambdaInvoker } from './lambda-invoker';
 import { readServiceDefinition } from './service-definition';
@@ -38,7 +38,11 @@ async function main(): Promise<void> {
   const stateDir = process.env.NFVI_LOCAL_AWS_STATE ?? join(PROJECT_ROOT, '.local', 'aws');
   const service = readServiceDefinition(join(PROJECT_ROOT, 'serverless.yml'), LOCAL_STAGE);
   const timeouts = new Map(service.functions.map((fn) => [fn.name, fn.timeoutS * 1000]));
-  const invoke = lambdaInvoker(`http://127.0.0.1:${ports.lambda}`, (name) => timeouts.get(name) ?? 30_000);
+  const invoke = lambdaInvoker(
+    `http://127.0.0.1:${ports.lambda}`,
+    (name) => timeouts.get(name) ?? 30_000,
+    Number(process.env.NFVI_LOCAL_LAMBDA_CONCURRENCY ?? 8),
+  );
   const common = { region: LOCAL_REGION, account: LOCAL_ACCOUNT, log };
 
   const sqs = await LocalSqs.open({
@@ -69,6 +73,9 @@ async function main(): Promise<void> {
     functions: service.functions,
     invoke,
     journalFile: join(stateDir, 'event-bus.journal'),
+    // AWS retries a failed asynchronous invocation after about 1 minute, then 2; locally after
+    // NFVI_LOCAL_LAMBDA_RETRY_S (default 1) seconds, then twice that.
+    pacing: { ...LOCAL_PACING, functionRetryMs: Number(process.env.NFVI_LOCAL_LAMBDA_RETRY_S ?? 1) * 1000 },
     onFailure: async (queueLogicalId, record) => {
       await sqs.sendMessage(service.queues.get(queueLogicalId) ?? queueLogicalId, JSON.stringify(record));
     },

@@ -37,10 +37,12 @@ const ADMIN_ROLE = 'admin';
 
 /**
  * Validates X-Auth-Token against Keystone, remembering valid tokens for a minute (never past
- * their expiry) by digest, so a burst of calls costs Keystone one validation.
+ * their expiry) by digest, so a burst of calls costs Keystone one validation: calls that arrive
+ * while a credential is being looked up wait for that look-up instead of making their own.
  */
 export class KeystoneAuthorizer {
   private readonly cache = new Map<string, { caller: Caller; until: number }>();
+  private readonly inflight = new Map<string, Promise<Caller>>();
 
   constructor(
     private readonly validator: TokenValidator,
@@ -68,12 +70,20 @@ export class KeystoneAuthorizer {
     );
   }
 
-  /** The caller a credential stands for, from the cache or from Keystone. */
+  /** The caller a credential stands for, from the cache or from Keystone (one look-up at a time). */
   private async cached(credential: string, lookUp: () => Promise<TokenInfo>): Promise<Caller> {
     const key = createHash('sha256').update(credential).digest('hex');
-    const now = this.clock().getTime();
     const hit = this.cache.get(key);
-    if (hit && hit.until > now) return hit.caller;
+    if (hit && hit.until > this.clock().getTime()) return hit.caller;
+    let pending = this.inflight.get(key);
+    if (!pending) {
+      pending = this.lookUp(key, lookUp).finally(() => this.inflight.delete(key));
+      this.inflight.set(key, pending);
+    }
+    return pending;
+  }
+
+  private async lookUp(key: string, lookUp: () => Promise<TokenInfo>): Promise<Caller> {
     let info: TokenInfo;
     try {
       info = await lookUp();
@@ -88,6 +98,7 @@ export class KeystoneAuthorizer {
       roles: info.roles,
       isAdmin: info.roles.includes(ADMIN_ROLE),
     };
+    const now = this.clock().getTime();
     if (this.cache.size >= CACHE_MAX_ENTRIES) {
       for (const [k, entry] of this.cache) if (entry.until <= now) this.cache.delete(k);
     }

@@ -13,18 +13,28 @@ export interface LocalPorts {
   snsCertificate: number;
 }
 
-const port = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+/** Each port's variable and default. */
+const PORTS: Record<keyof LocalPorts, [variable: string, fallback: number]> = {
+  dynamodb: ['NFVI_DYNAMODB_PORT', 8000],
+  sns: ['NFVI_SNS_PORT', 4002],
+  eventBridge: ['NFVI_EVENTBRIDGE_PORT', 4010],
+  sqs: ['NFVI_SQS_PORT', 4012],
+  http: ['NFVI_HTTP_PORT', 3000],
+  lambda: ['NFVI_LAMBDA_PORT', 3002],
+  snsCertificate: ['NFVI_SNS_CERT_PORT', 4003],
+};
+
+const entriesOf = <T>(record: Record<keyof LocalPorts, T>) => Object.entries(record) as [keyof LocalPorts, T][];
 
 export function localPorts(): LocalPorts {
-  return {
-    dynamodb: port('NFVI_DYNAMODB_PORT', 8000),
-    sns: port('NFVI_SNS_PORT', 4002),
-    eventBridge: port('NFVI_EVENTBRIDGE_PORT', 4010),
-    sqs: port('NFVI_SQS_PORT', 4012),
-    http: port('NFVI_HTTP_PORT', 3000),
-    lambda: port('NFVI_LAMBDA_PORT', 3002),
-    snsCertificate: port('NFVI_SNS_CERT_PORT', 4003),
-  };
+  return Object.fromEntries(
+    entriesOf(PORTS).map(([name, [variable, fallback]]) => [name, Number(process.env[variable] ?? fallback)]),
+  ) as unknown as LocalPorts;
+}
+
+/** The NFVI_*_PORT variables that give these ports. */
+export function portVariables(ports: LocalPorts): Record<string, string> {
+  return Object.fromEntries(entriesOf(PORTS).map(([name, [variable]]) => [variable, String(ports[name])]));
 }
 
 export const LOCAL_STAGE = 'local';

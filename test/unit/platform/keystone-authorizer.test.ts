@@ -213,6 +213,37 @@ describe('KeystoneAuthorizer: who calls, as Keystone vouches for the token', () 
       expect(validator.validated).toEqual([TOKEN, TOKEN]);
     });
 
+    it('asks Keystone once for calls that arrive while the token is being validated (a burst of a cold cache)', async () => {
+      // Prepare
+      const { authorize, validator } = authorizer();
+
+      // Act
+      const callers = await Promise.all(Array.from({ length: 20 }, () => authorize.authenticate(TOKEN)));
+
+      // Assess
+      expect(new Set(callers.map((c) => c.userId))).toEqual(new Set(['user-alice']));
+      expect(validator.validated).toEqual([TOKEN]);
+    });
+
+    it('lets the calls waiting on a failed validation fail with it, and the next call ask again', async () => {
+      // Prepare
+      let valid = false;
+      const { authorize, validator } = authorizer(() => {
+        if (!valid) throw new InvalidTokenError('token not found');
+        return tokenInfo();
+      });
+
+      // Act
+      const burst = await Promise.allSettled([authorize.authenticate(TOKEN), authorize.authenticate(TOKEN)]);
+      valid = true;
+      const next = await authorize.authenticate(TOKEN);
+
+      // Assess
+      expect(burst.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+      expect(next.projectId).toBe('project-a');
+      expect(validator.validated).toEqual([TOKEN, TOKEN]);
+    });
+
     it('validates each token on its own', async () => {
       // Prepare
       const { authorize, validator } = authorizer();
