@@ -126,7 +126,7 @@ describe('Edge collectors in network namespaces, against the local stack', () =>
       "the host's own spooled link reports",
       15_000,
     );
-    expect(own?.lastObservation.collectorId).toBe(h1.name);
+    expect(own?.lastObservation.collectorId).toBe(`${h1.name}/collector`);
     const raised = alarmsIn(epcSince()).find((a) => detailsMention(a, 'interface mgmt0 (management) down'));
     if (raised) {
       await waitUntil(() => clearedIdsIn(epcSince()).includes(raised.id), "the clear of the host's own report", 15_000);

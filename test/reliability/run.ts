@@ -1,10 +1,11 @@
 /**
  * `npm run reliability`: the reliability campaign at full scale, against the local stack (started
  * here, or this checkout's running one) and the local OpenStack. Prints a table and writes
- * bench-results/reliability.json; exits 1 when a scenario failed. `-- <id> ...` runs some only,
- * `-- --ci` at CI's smaller scale.
+ * bench-results/reliability.json (a scenario not run keeps its last result there, with the time
+ * it was measured); exits 1 when a scenario failed. `-- <id> ...` runs some only, `-- --ci` at
+ * CI's smaller scale (written nowhere).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { createAdminTopic } from '../../infra/local/bootstrap';
@@ -41,13 +42,30 @@ async function main(): Promise<void> {
     destroyAwsClients();
   }
   printTable(results);
+  if (scale === 'full') record(results);
+  process.exitCode = results.every((r) => r.failures.length === 0) ? 0 : 1;
+}
+
+type Recorded = ScenarioResult & { measuredAt: string };
+
+/** Writes this run's results into bench-results/reliability.json, in the campaign's order, beside the others' last. */
+function record(results: ScenarioResult[]): void {
   const dir = join(PROJECT_ROOT, 'bench-results');
+  const file = join(dir, 'reliability.json');
+  const earlier = existsSync(file)
+    ? (JSON.parse(readFileSync(file, 'utf8')) as { measuredAt?: string; scenarios: Recorded[] })
+    : { scenarios: [] };
+  const now = new Date().toISOString();
+  const byId = new Map<string, Recorded>(
+    earlier.scenarios.map((s) => [s.id, { ...s, measuredAt: s.measuredAt ?? earlier.measuredAt ?? now }]),
+  );
+  for (const result of results) byId.set(result.id, { ...result, measuredAt: now });
+  const scenarios = SCENARIOS.flatMap((s) => byId.get(s.id) ?? []);
   mkdirSync(dir, { recursive: true });
   writeFileSync(
-    join(dir, 'reliability.json'),
-    `${JSON.stringify({ measuredAt: new Date().toISOString(), machine: { cpus: cpus().length, node: process.version }, scenarios: results }, null, 2)}\n`,
+    file,
+    `${JSON.stringify({ machine: { cpus: cpus().length, node: process.version }, scenarios }, null, 2)}\n`,
   );
-  process.exitCode = results.every((r) => r.failures.length === 0) ? 0 : 1;
 }
 
 function printTable(results: ScenarioResult[]): void {

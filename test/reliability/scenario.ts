@@ -1,3 +1,4 @@
+import { localPorts } from '../../lib/platform/local-stack/local-endpoints';
 /**
  * The reliability campaign's scenarios: each runs against the local stack (and the local
  * OpenStack where it says), at the campaign's full scale (`npm run reliability`) or at a smaller
@@ -24,6 +25,7 @@ export interface Scenario {
 }
 
 export async function runScenario(scenario: Scenario, scale: Scale): Promise<ScenarioResult> {
+  await quietBus();
   const started = Date.now();
   const { figures, failures } = await scenario.run(scale);
   return {
@@ -76,4 +78,18 @@ export function shuffled<T>(items: readonly T[], random: () => number): T[] {
     [copy[i], copy[j]] = [copy[j] as T, copy[i] as T];
   }
   return copy;
+}
+
+/**
+ * Waits until the local bus has no delivery in flight (earlier work, e.g. an earlier scenario's
+ * burst, still being processed), so that a scenario starts on a quiet stack; how long it waited.
+ */
+export async function quietBus(timeoutMs = 600_000): Promise<number> {
+  const started = Date.now();
+  const inFlight = async () => {
+    const response = await fetch(`http://127.0.0.1:${localPorts().eventBridge}/status`);
+    return ((await response.json()) as { deliveriesInFlight: number }).deliveriesInFlight;
+  };
+  await until(async () => (await inFlight()) === 0, timeoutMs, 500);
+  return Date.now() - started;
 }

@@ -129,6 +129,11 @@ export class LocalEventBus {
     return Promise.all(entries.map((entry) => this.putOne(entry)));
   }
 
+  /** Deliveries to functions not finished yet (being invoked, waiting their turn or their retry). */
+  get deliveriesInFlight(): number {
+    return this.inFlight.size;
+  }
+
   /** Every accepted entry, as it is accepted (the demo and the benchmark watch the bus through it). */
   onEntry(listener: (entry: FeedEntry) => void): () => void {
     this.feedListeners.add(listener);

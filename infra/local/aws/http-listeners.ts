@@ -23,6 +23,13 @@ export function busListener(
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ...identity, pid: process.pid }));
       return;
     }
+    if (req.method === 'GET' && req.url === '/status') {
+      // How busy the bus is: a test waits for the deliveries of earlier work to end.
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ deliveriesInFlight: bus.deliveriesInFlight }));
+      return;
+    }
     if (req.method === 'GET' && req.url === '/feed') {
       res.writeHead(200, {
         'content-type': 'text/event-stream',
