@@ -6,6 +6,8 @@ const transformIgnorePatterns = ['/node_modules/(?!@middy/)'];
 module.exports = {
   // Integration tests wait for deliveries; their own waits fail first with a precise message.
   testTimeout: 30_000,
+  // The IAM simulation runs last: it judges the AWS calls the other integration tests made.
+  testSequencer: '<rootDir>/test/support/sequencer.js',
   projects: [
     {
       displayName: 'unit',

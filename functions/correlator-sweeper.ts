@@ -1,16 +1,14 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { sweepFaults } from '../lib/inspector/correlate-event';
+import { observed } from '../lib/platform/middleware/observed';
 import { logger, metrics } from '../lib/platform/observability';
 import { correlatorDeps } from '../lib/wiring/correlator';
 
 /** Every minute: faults due for another look (a transition its invocation did not publish, a clear held while it flapped). */
 export const handler = middy()
-  .use(injectLambdaContext(logger))
-  .use(logMetrics(metrics))
+  .use(observed())
   .handler(async (_event: unknown, context: Context) => {
     const deadline = new Date(Date.now() + context.getRemainingTimeInMillis());
     const result = await sweepFaults(correlatorDeps(), { deadline });

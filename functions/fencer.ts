@@ -1,10 +1,9 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { fenceHost } from '../lib/fencing/fence-host';
 import { config } from '../lib/platform/config';
+import { observed } from '../lib/platform/middleware/observed';
 import { secretMiddleware } from '../lib/platform/middleware/secret';
 import { logger, metrics } from '../lib/platform/observability';
 import { fencerDeps } from '../lib/wiring/fencer';
@@ -13,8 +12,7 @@ type FencerContext = Context & { bmcCredentials?: unknown };
 
 /** Fencing: a host-down confirmed by the peers' quorum (FaultConfirmed) -> power off through its BMC. */
 export const handler = middy<{ detail: unknown }, unknown, Error, FencerContext>()
-  .use(injectLambdaContext(logger))
-  .use(logMetrics(metrics))
+  .use(observed())
   .use({ before: () => (config().fencing.enabled ? undefined : { outcome: 'fencing-disabled' }) })
   .use(
     secretMiddleware<FencerContext>('bmcCredentials', {

@@ -1,14 +1,13 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { callerOf, requireAdmin } from '../lib/platform/auth/caller';
 import { config } from '../lib/platform/config';
 import { responseOf } from '../lib/platform/http/responses';
 import { apiErrors } from '../lib/platform/middleware/api-errors';
+import { observed } from '../lib/platform/middleware/observed';
 import { vimCredentialsMiddleware, type VimContext } from '../lib/platform/middleware/vim-credentials';
 import { NO_VIM, vimRequired } from '../lib/platform/middleware/vim-required';
-import { logger, metrics } from '../lib/platform/observability';
+import { logger } from '../lib/platform/observability';
 import { inventorySync } from '../lib/wiring/inventory-sync';
 
 type Trigger = Partial<APIGatewayProxyEvent>;
@@ -23,8 +22,7 @@ const NO_VIM_INVENTORY = {
 
 /** Inventory sync from Nova: on a schedule, and on demand (POST /v1/inventory/sync, administrators only). */
 export const handler = middy<Trigger, unknown, Error, VimContext>()
-  .use(injectLambdaContext(logger))
-  .use(logMetrics(metrics))
+  .use(observed())
   .use(apiErrors())
   .use({
     before: ({ event }) => (onDemand(event) ? requireAdmin(callerOf(event.requestContext?.authorizer)) : undefined),

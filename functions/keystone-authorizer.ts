@@ -1,8 +1,8 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { UnauthorizedError } from '../lib/platform/auth/keystone-authorizer';
 import { config } from '../lib/platform/config';
+import { observed } from '../lib/platform/middleware/observed';
 import { vimCredentialsMiddleware, type VimContext } from '../lib/platform/middleware/vim-credentials';
 import { logger } from '../lib/platform/observability';
 import { keystoneAuthorizer } from '../lib/wiring/keystone-authorizer';
@@ -19,7 +19,7 @@ const allRoutes = (methodArn: string) => methodArn.split('/').slice(0, 2).join('
  * project id and roles.
  */
 export const handler = middy<APIGatewayRequestAuthorizerEvent, APIGatewayAuthorizerResult, Error, VimContext>()
-  .use(injectLambdaContext(logger))
+  .use(observed({ withMetrics: false }))
   .use(vimCredentialsMiddleware(config().vim))
   .handler(async (event, context) => {
     const authorizer = keystoneAuthorizer(context.vimCredentials);

@@ -1,6 +1,6 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { config } from '../lib/platform/config';
+import { observed } from '../lib/platform/middleware/observed';
 import { vimCredentialsMiddleware, type VimContext } from '../lib/platform/middleware/vim-credentials';
 import { NO_VIM, vimRequired } from '../lib/platform/middleware/vim-required';
 import { logger } from '../lib/platform/observability';
@@ -8,7 +8,7 @@ import { maintenanceWorkflow } from '../lib/wiring/maintenance';
 
 /** Every minute: sessions whose deadline passed, whose effects are left to carry out, or whose moves are awaited. */
 export const handler = middy<unknown, unknown, Error, VimContext>()
-  .use(injectLambdaContext(logger))
+  .use(observed())
   .use(vimRequired(config().vim, NO_VIM))
   .use(vimCredentialsMiddleware(config().vim))
   .handler(async (_event, context) => {

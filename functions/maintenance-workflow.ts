@@ -1,8 +1,8 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { workflowTrigger, type WorkflowTrigger } from '../lib/maintenance/workflow/workflow-trigger';
 import { config } from '../lib/platform/config';
+import { observed } from '../lib/platform/middleware/observed';
 import { validEvent } from '../lib/platform/middleware/valid-event';
 import { vimCredentialsMiddleware, type VimContext } from '../lib/platform/middleware/vim-credentials';
 import { NO_VIM, vimRequired } from '../lib/platform/middleware/vim-required';
@@ -18,7 +18,7 @@ type Trigger = Extract<WorkflowTrigger, { kind: 'valid' }>;
  * Carries out the session's effects, then follows its moves for up to NFVI_MAINTENANCE_FOLLOW_S.
  */
 export const handler = middy<Trigger, unknown, Error, VimContext>()
-  .use(injectLambdaContext(logger))
+  .use(observed())
   .use(validEvent('maintenance-workflow', workflowTrigger, quarantine))
   .use(vimRequired(config().vim, NO_VIM))
   .use(vimCredentialsMiddleware(config().vim))

@@ -1,7 +1,7 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { config } from '../lib/platform/config';
+import { observed } from '../lib/platform/middleware/observed';
 import { validEvent } from '../lib/platform/middleware/valid-event';
 import { vimCredentialsMiddleware, type VimContext } from '../lib/platform/middleware/vim-credentials';
 import { NO_VIM, vimRequired } from '../lib/platform/middleware/vim-required';
@@ -18,7 +18,7 @@ type Trigger = Exclude<RecoveryTrigger, { kind: 'invalid' }>;
  * follows them in process (grace period, evacuations) for up to NFVI_RECOVERY_FOLLOW_S.
  */
 export const handler = middy<Trigger, unknown, Error, VimContext>()
-  .use(injectLambdaContext(logger))
+  .use(observed())
   .use(validEvent('recovery-workflow', recoveryTrigger, quarantine))
   .use(vimRequired(config().vim, NO_VIM))
   .use(vimCredentialsMiddleware(config().vim))

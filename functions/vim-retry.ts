@@ -1,9 +1,8 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import { retryPending } from '../lib/controller/apply-fault-actions';
 import { config } from '../lib/platform/config';
+import { observed } from '../lib/platform/middleware/observed';
 import { vimCredentialsMiddleware, type VimContext } from '../lib/platform/middleware/vim-credentials';
 import { NO_VIM, vimRequired } from '../lib/platform/middleware/vim-required';
 import { logger, metrics } from '../lib/platform/observability';
@@ -11,8 +10,7 @@ import { vimAdapterDeps } from '../lib/wiring/vim-adapter';
 
 /** Scheduled: completes the VIM actions that failed while the VIM was unreachable. */
 export const handler = middy<unknown, unknown, Error, VimContext>()
-  .use(injectLambdaContext(logger))
-  .use(logMetrics(metrics))
+  .use(observed())
   .use(vimRequired(config().vim, NO_VIM))
   .use(vimCredentialsMiddleware(config().vim))
   .handler(async (_event, context) => {

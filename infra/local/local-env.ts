@@ -16,6 +16,9 @@ export const VIM_CREDENTIALS_FILE = join(__dirname, '..', '..', '.local', 'vim-c
 /** BMC credentials of the local stack's fencer (tests and the demo write it; none: fencing fails loudly). */
 export const BMC_CREDENTIALS_FILE = join(__dirname, '..', '..', '.local', 'bmc-credentials.json');
 
+/** Every distinct AWS call the local stack's functions make, for the IAM simulation (lib/platform/aws-call-log.ts). */
+export const AWS_CALL_LOG = join(__dirname, '..', '..', '.local', 'aws-calls.jsonl');
+
 /** The same settings serverless.yml gives the functions on the local stage. */
 export function localEnvironment(ports: LocalPorts = localPorts()): Record<string, string> {
   const names = stageNames(LOCAL_STAGE);
@@ -42,9 +45,13 @@ export function localEnvironment(ports: LocalPorts = localPorts()): Record<strin
     NFVI_BMC_CREDENTIALS_FILE: BMC_CREDENTIALS_FILE,
     NFVI_ADMIN_TOPIC_ARN: `arn:aws:sns:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${names.adminTopic}`,
     NFVI_TOPIC_PREFIX: names.topicPrefix,
+    NFVI_NOTIFICATION_DLQ_ARN: `arn:aws:sqs:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${names.notificationDeadLetters}`,
     NFVI_VIM_CONNECTION_ID: 'openstack',
     NFVI_ADMIN_PROJECT_ID: 'admin',
     NFVI_CALLBACK_ALLOW_LIST: '127.0.0.0/8,::1/128',
+    NFVI_AWS_CALL_LOG: AWS_CALL_LOG,
+    // No X-Ray daemon here: traces are an AWS-side concern (active tracing in the template).
+    POWERTOOLS_TRACE_ENABLED: 'false',
   };
 }
 

@@ -50,6 +50,9 @@ export class SnsHttpSubscriber {
   /** `<name> <topic ARN>` of the subscriptions SNS asked to confirm, once confirmed. */
   private readonly confirmations = new Set<string>();
   private readonly subscribed = new Set<string>();
+  /** Paths whose notifications are answered with this status instead of 200 (a consumer that refuses them). */
+  private readonly refusals = new Map<string, number>();
+  private port = 0;
 
   private constructor(
     private readonly server: Server,
@@ -62,15 +65,45 @@ export class SnsHttpSubscriber {
     const subscriber = new SnsHttpSubscriber(server, sns, onMessage);
     server.on('request', async (req, res) => {
       const text = await body(req);
+      const refusal = subscriber.refusals.get(decodeURIComponent((req.url ?? '/').slice(1)));
+      if (refusal && parseMessage(text).Type === 'Notification') {
+        res.writeHead(refusal).end();
+        return;
+      }
       res.writeHead(200).end();
       subscriber.accept(req.url ?? '/', text, Date.now());
     });
     await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    subscriber.port = (server.address() as AddressInfo).port;
     return subscriber;
   }
 
+  /** Answers the notifications of path `name` with `status` (undefined: accepts them again). */
+  refuse(name: string, status: number | undefined): void {
+    if (status === undefined) this.refusals.delete(name);
+    else this.refusals.set(name, status);
+  }
+
+  /** Goes away: its port refuses connections until resume() (a consumer that is down). */
+  async pause(): Promise<void> {
+    const closed = new Promise<void>((done) => this.server.close(() => done()));
+    this.server.closeAllConnections();
+    await closed;
+  }
+
+  /** Comes back on the same port. */
+  async resume(): Promise<void> {
+    await new Promise<void>((done, fail) => {
+      this.server.once('error', fail);
+      this.server.listen(this.port, '127.0.0.1', () => {
+        this.server.off('error', fail);
+        done();
+      });
+    });
+  }
+
   get url(): string {
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return `http://127.0.0.1:${this.port}`;
   }
 
   /**

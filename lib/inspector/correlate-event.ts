@@ -46,7 +46,18 @@ export type CorrelationOutcome =
   | { outcome: 'vote-ignored'; reason: 'duplicate' | 'stale' }
   | { outcome: 'ignored'; reason: IgnoreReason; republished: number }
   | { outcome: 'recorded'; republished: number }
-  | { outcome: 'RAISED' | 'UPDATED' | 'CLEARED'; notifications: number; republished: number };
+  | ({ outcome: 'RAISED' | 'UPDATED' | 'CLEARED'; republished: number } & Publication);
+
+/**
+ * What publishing a transition did: its notifications, when SNS had accepted them (the first
+ * publish), when its bus event was put (the last), and when the fault was observed.
+ */
+export interface Publication {
+  notifications: number;
+  observedAt: string;
+  notifiedAt: string;
+  emittedAt: string;
+}
 
 const MAX_ATTEMPTS = 5;
 const NO_INVENTORY: HostInventory = { known: true, instances: [] };
@@ -150,7 +161,7 @@ async function applySignal(
     const publishBy = invocation.deadline.toISOString();
     if (current && needsRepublish(current, deps.clock())) {
       if (await deps.faults.claimPublication(current, publishBy)) {
-        republished += await publish({ ...current, publishBy }, deps);
+        republished += (await publish({ ...current, publishBy }, deps)).notifications;
         current = { ...current, publishedSeq: current.transitionSeq, recordedSeq: current.transitionSeq };
       }
     } else if (current && needsRecording(current)) {
@@ -171,8 +182,7 @@ async function applySignal(
       throw error;
     }
     if (!decision.transition) return { outcome: 'recorded', republished };
-    const notifications = await publish(record, deps);
-    return { outcome: decision.transition, notifications, republished };
+    return { outcome: decision.transition, republished, ...(await publish(record, deps)) };
   }
 }
 
@@ -184,13 +194,15 @@ export class PublicationDeadlinePassedError extends Error {
   }
 }
 
-async function publish(record: FaultRecord, deps: CorrelatorDeps): Promise<number> {
+async function publish(record: FaultRecord, deps: CorrelatorDeps): Promise<Publication> {
   // An invocation that outlived its deadline (a Lambda would be stopped by now) publishes nothing.
   if (record.publishBy && deps.clock().getTime() > Date.parse(record.publishBy))
     throw new PublicationDeadlinePassedError(record);
   const deliveries = deliveriesOf(record);
+  let notifiedAt: string;
   try {
     await deps.notifier.publish(deliveries);
+    notifiedAt = deps.clock().toISOString();
     const event = faultEventOf(record);
     if (event) await deps.faultEvents.emit(event);
   } catch (error) {
@@ -198,9 +210,15 @@ async function publish(record: FaultRecord, deps: CorrelatorDeps): Promise<numbe
     await deps.faults.markPublishFailed(record.host, record.faultKey, record.transitionSeq).catch(() => undefined);
     throw error;
   }
+  const emittedAt = deps.clock().toISOString();
   await deps.faults.markPublished(record.host, record.faultKey, record.transitionSeq);
   await recordAlarmViews(record, deps);
-  return deliveries.length;
+  return {
+    notifications: deliveries.length,
+    observedAt: record.lastObservation.observedAt,
+    notifiedAt,
+    emittedAt,
+  };
 }
 
 async function recordAlarmViews(record: FaultRecord, deps: CorrelatorDeps): Promise<void> {

@@ -87,6 +87,8 @@ const environment = z.object({
   NFVI_MAX_CLOCK_SKEW_S: z.coerce.number().int().positive().default(300),
   NFVI_PEER_VOTE_TTL_S: z.coerce.number().positive().default(90),
   NFVI_ADMIN_TOPIC_ARN: z.string().startsWith('arn:'),
+  NFVI_NOTIFICATION_DLQ_ARN: z.string().startsWith('arn:aws:sqs:').optional(),
+  NFVI_TOPIC_KMS_KEY: z.string().optional(),
   NFVI_TOPIC_PREFIX: z.string().min(1),
   NFVI_VIM_CONNECTION_ID: z.string().min(1),
   NFVI_ADMIN_PROJECT_ID: z.string().min(1),
@@ -137,7 +139,11 @@ export type Config = {
     followS: number;
   };
   adminTopicArn: string;
+  /** Where SNS puts a notification it could not deliver to a subscriber (every subscription's RedrivePolicy). */
+  notificationDeadLetterQueueArn: string | undefined;
   topicPrefix: string;
+  /** The KMS key tenant topics are created with (none on the local stack). */
+  topicKmsKey: string | undefined;
   vimConnectionId: string;
   adminProjectId: string;
   vim: {
@@ -203,7 +209,9 @@ export function configFrom(env: NodeJS.ProcessEnv): Config {
       followS: e.NFVI_RECOVERY_FOLLOW_S,
     },
     adminTopicArn: e.NFVI_ADMIN_TOPIC_ARN,
+    notificationDeadLetterQueueArn: e.NFVI_NOTIFICATION_DLQ_ARN,
     topicPrefix: e.NFVI_TOPIC_PREFIX,
+    topicKmsKey: e.NFVI_TOPIC_KMS_KEY || undefined,
     vimConnectionId: e.NFVI_VIM_CONNECTION_ID,
     adminProjectId: e.NFVI_ADMIN_PROJECT_ID,
     vim: {

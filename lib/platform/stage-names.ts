@@ -18,5 +18,8 @@ export function stageNames(stage: string) {
     recoveriesTable: `${prefix}-recoveries`,
     recoveryPoliciesTable: `${prefix}-recovery-policies`,
     adminTopic: `${prefix}-admin`,
+    failedInvocations: `${prefix}-failed-invocations`,
+    notificationDeadLetters: `${prefix}-notification-dead-letters`,
+    eventDeadLetters: `${prefix}-event-dead-letters`,
   };
 }

@@ -20,7 +20,7 @@ export function correlatorDeps(): CorrelatorDeps {
   if (deps) return deps;
   const cfg = config();
   const { dynamo, sns, eventBridge } = awsClients();
-  const tenantTopics = new TenantTopics(dynamo, sns, cfg.tenantsTable, cfg.topicPrefix);
+  const tenantTopics = new TenantTopics(dynamo, sns, cfg.tenantsTable, cfg.topicPrefix, cfg.topicKmsKey);
   deps = {
     faults: new DynamoDbFaultStore(dynamo, cfg.alarmsTable),
     inventory: new DynamoDbInventory(dynamo, cfg.inventoryTable),

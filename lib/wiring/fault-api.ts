@@ -28,7 +28,7 @@ export function faultApi() {
   const { dynamo, sns, eventBridge } = awsClients();
   const bus = new EventBridgePublisher(eventBridge, cfg.eventBusName, RECOVERY_SOURCE);
   const { defaultPolicy, graceS, maxGraceS } = cfg.recovery;
-  const tenantTopics = new TenantTopics(dynamo, sns, cfg.tenantsTable, cfg.topicPrefix);
+  const tenantTopics = new TenantTopics(dynamo, sns, cfg.tenantsTable, cfg.topicPrefix, cfg.topicKmsKey);
   deps = {
     alarms: new TenantAlarms(
       new DynamoDbAlarmViews(dynamo, cfg.alarmViewsTable, cfg.alarmRetentionDays),
@@ -36,7 +36,13 @@ export function faultApi() {
     ),
     subscriptions: new ManageSubscriptions(
       new DynamoDbSubscriptions(dynamo, cfg.subscriptionsTable),
-      new SnsTopicSubscriptions(sns, cfg.adminTopicArn, cfg.adminProjectId, tenantTopics),
+      new SnsTopicSubscriptions(
+        sns,
+        cfg.adminTopicArn,
+        cfg.adminProjectId,
+        tenantTopics,
+        cfg.notificationDeadLetterQueueArn,
+      ),
       {
         adminProjectId: cfg.adminProjectId,
         apiUrl: cfg.maintenance.apiUrl,

@@ -14,7 +14,7 @@ export function inventorySync(credentials: unknown): () => Promise<SyncedInvento
     syncInventory(
       new NovaInventorySource(vimConnection(credentials, cfg.vim).nova),
       new DynamoDbInventory(dynamo, cfg.inventoryTable),
-      new TenantTopics(dynamo, sns, cfg.tenantsTable, cfg.topicPrefix),
+      new TenantTopics(dynamo, sns, cfg.tenantsTable, cfg.topicPrefix, cfg.topicKmsKey),
       new Date(),
     );
 }

@@ -25,7 +25,7 @@ export function maintenanceWorkflow(credentials: unknown): MaintenanceWorkflow {
   const { dynamo, sns, eventBridge } = awsClients();
   const { nova } = vimConnection(credentials, cfg.vim);
   const inventory = new DynamoDbInventory(dynamo, cfg.inventoryTable);
-  const topics = new TenantTopics(dynamo, sns, cfg.tenantsTable, cfg.topicPrefix);
+  const topics = new TenantTopics(dynamo, sns, cfg.tenantsTable, cfg.topicPrefix, cfg.topicKmsKey);
   return new MaintenanceWorkflow({
     store: new DynamoDbSessions(dynamo, cfg.sessionsTable),
     vim: new NovaHostDrain(nova),
@@ -34,7 +34,11 @@ export function maintenanceWorkflow(credentials: unknown): MaintenanceWorkflow {
       new DynamoDbConstraints(dynamo, cfg.constraintsTable),
       cfg.maintenance.hostSlots,
     ),
-    notifier: new SnsNotifier(sns, cfg.adminTopicArn, new TenantTopics(dynamo, sns, cfg.tenantsTable, cfg.topicPrefix)),
+    notifier: new SnsNotifier(
+      sns,
+      cfg.adminTopicArn,
+      new TenantTopics(dynamo, sns, cfg.tenantsTable, cfg.topicPrefix, cfg.topicKmsKey),
+    ),
     marks: inventory,
     inventory: {
       refresh: async () => {

@@ -23,7 +23,7 @@ export function recoveryWorkflow(credentials: unknown): RecoveryWorkflow {
   const { dynamo, sns } = awsClients();
   const { nova } = vimConnection(credentials, cfg.vim);
   const { defaultPolicy, graceS, maxGraceS } = cfg.recovery;
-  const topics = new TenantTopics(dynamo, sns, cfg.tenantsTable, cfg.topicPrefix);
+  const topics = new TenantTopics(dynamo, sns, cfg.tenantsTable, cfg.topicPrefix, cfg.topicKmsKey);
   const inventory = new DynamoDbInventory(dynamo, cfg.inventoryTable);
   return new RecoveryWorkflow({
     recoveries: new DynamoDbRecoveries(dynamo, cfg.recovery.table),

@@ -9,6 +9,6 @@ let tenantTopic: TenantTopic | undefined;
 export function tenantTopicRoute(): TenantTopic {
   const cfg = config();
   const { dynamo, sns } = awsClients();
-  tenantTopic ??= new TenantTopic(new TenantTopics(dynamo, sns, cfg.tenantsTable, cfg.topicPrefix));
+  tenantTopic ??= new TenantTopic(new TenantTopics(dynamo, sns, cfg.tenantsTable, cfg.topicPrefix, cfg.topicKmsKey));
   return tenantTopic;
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { callApi } from '../../infra/local/local-cloud';
 import { alarm as alarmSchema, type Alarm } from '../../lib/contracts/etsi-alarm';
 import { localCloud } from '../support/openstack';
@@ -193,6 +194,16 @@ describe('Tenant fault API (alarms and subscriptions)', () => {
     expect(new Set(world.subscriber.from('a-critical').map((m) => m.attributes.tenantId))).toEqual(new Set([tenantA]));
     expect(new Set(world.subscriber.from('b-all').map((m) => m.attributes.tenantId))).toEqual(new Set([tenantB]));
     expect(world.subscriber.from('a-spying')).toEqual([]);
+  });
+
+  it("subscribes, for the administrator, to a new tenant's topic, created on first use", async () => {
+    const newcomer = randomUUID().replaceAll('-', '');
+    const created = await callApi('POST', '/v1/subscriptions', tokens.admin, {
+      callbackUri: `${world.subscriber.url}/newcomer`,
+      tenantId: newcomer,
+    });
+    expect(created).toMatchObject({ status: 201, body: { tenantId: newcomer } });
+    await world.subscriber.confirmed('newcomer');
   });
 
   it('lists and deletes only the caller’s own subscriptions; a deleted one receives nothing more', async () => {

@@ -1,7 +1,9 @@
+import { GetTopicAttributesCommand, NotFoundException } from '@aws-sdk/client-sns';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../../infra/local/stack';
 import { sessionList } from '../../lib/maintenance/api/session-view';
+import { awsClients } from '../../lib/platform/aws-clients';
 import { localCloud } from '../support/openstack';
 import { createWorld, eventually, waitUntil, type World } from '../support/world';
 
@@ -103,5 +105,36 @@ describe('Operator CLI nfvi-doctor (--local)', () => {
     const unconfigured = await start(['alarms'], bare).exited;
     expect(unconfigured.code).toBe(1);
     expect(unconfigured.stderr).toContain('NFVI_API_URL');
+  });
+
+  it("lists a departing tenant's topic and subscriptions, and removes them", async () => {
+    // Prepare: a tenant of its own, with a topic (created with the inventory) and an API subscription.
+    const departing = await createWorld({ 'gone-host': [{ name: 'vnf', tenant: 'gone' }] });
+    const tenantId = departing.tenant('gone');
+    const topicArn = departing.topics.get(tenantId) as string;
+    await departing.close();
+
+    // Act
+    const shown = await cli('--local', '--json', 'tenants', 'show', tenantId);
+    const refused = await cli('--local', 'tenants', 'remove', tenantId);
+    const removed = await cli('--local', 'tenants', 'remove', tenantId, '--yes');
+    const again = await cli('--local', '--json', 'tenants', 'show', tenantId);
+
+    // Assess
+    expect(shown.code).toBe(0);
+    expect(JSON.parse(shown.stdout)).toMatchObject({ tenantId, topicArn });
+    expect(refused.code).toBe(2);
+    expect(removed.code).toBe(0);
+    expect(removed.stdout).toContain(`removed ${topicArn}`);
+    expect(JSON.parse(again.stdout)).toEqual({
+      tenantId,
+      topicArn: null,
+      createdAt: null,
+      topicSubscriptions: [],
+      apiSubscriptions: [],
+    });
+    await expect(awsClients().sns.send(new GetTopicAttributesCommand({ TopicArn: topicArn }))).rejects.toBeInstanceOf(
+      NotFoundException,
+    );
   });
 });

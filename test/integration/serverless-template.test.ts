@@ -1,52 +1,19 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { PROJECT_ROOT } from '../../infra/local/stack';
+import { PROD_LIKE_PARAMS } from '../../infra/deploy/package-stage';
+import { TemplateValues, type CfnTemplate } from '../support/iam/cloudformation';
+import { packagedTemplate } from '../support/packaged-template';
 
 type Resource = { Type: string; Properties: Record<string, any> };
-
-/** The CloudFormation template `serverless deploy --stage prod` would deploy. */
-function packageTemplate(stage: string): Record<string, Resource> {
-  const dir = mkdtempSync(join(tmpdir(), 'nfvi-package-'));
-  const workFolder = `.esbuild-package-${process.pid}`;
-  try {
-    execFileSync(
-      process.execPath,
-      [
-        join(PROJECT_ROOT, 'node_modules', 'osls', 'bin', 'serverless.js'),
-        'package',
-        '--stage',
-        stage,
-        '--param=vimSubnetIds=subnet-0a1b,subnet-2c3d',
-        '--param=vimSecurityGroupIds=sg-0e4f',
-        '--package',
-        dir,
-      ],
-      {
-        cwd: PROJECT_ROOT,
-        stdio: 'pipe',
-        // A build folder of its own: the local stack's offline build keeps serving the other tests.
-        env: { ...process.env, SLS_TELEMETRY_DISABLED: '1', NFVI_ESBUILD_WORK_FOLDER: workFolder },
-      },
-    );
-    return JSON.parse(readFileSync(join(dir, 'cloudformation-template-update-stack.json'), 'utf8')).Resources;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-    rmSync(join(PROJECT_ROOT, workFolder), { recursive: true, force: true });
-  }
-}
 
 describe('The deployable template (serverless package --stage prod)', () => {
   let resources: Record<string, Resource>;
 
   beforeAll(() => {
-    resources = packageTemplate('prod');
+    resources = packagedTemplate('prod').Resources as Record<string, Resource>;
   }, 120_000);
 
   const ofType = (type: string) => Object.values(resources).filter((r) => r.Type === type);
 
-  it('declares the bus, the tables, the admin topic and the failed-invocations queue under the stage name', () => {
+  it('declares the bus, the tables, the topics and the dead-letter queues under the stage name', () => {
     expect(ofType('AWS::Events::EventBus').map((r) => r.Properties.Name)).toEqual(['nfvi-doctor-prod']);
     expect(
       ofType('AWS::DynamoDB::Table')
@@ -67,9 +34,19 @@ describe('The deployable template (serverless package --stage prod)', () => {
       'nfvi-doctor-prod-tenants',
       'nfvi-doctor-prod-vim-actions',
     ]);
-    expect(ofType('AWS::SNS::Topic').map((r) => r.Properties.TopicName)).toEqual(['nfvi-doctor-prod-admin']);
-    expect(ofType('AWS::SQS::Queue').map((r) => r.Properties.QueueName)).toEqual([
+    expect(
+      ofType('AWS::SNS::Topic')
+        .map((r) => r.Properties.TopicName)
+        .sort(),
+    ).toEqual(['nfvi-doctor-prod-admin', 'nfvi-doctor-prod-operations-alarms']);
+    expect(
+      ofType('AWS::SQS::Queue')
+        .map((r) => r.Properties.QueueName)
+        .sort(),
+    ).toEqual([
+      'nfvi-doctor-prod-event-dead-letters',
       'nfvi-doctor-prod-failed-invocations',
+      'nfvi-doctor-prod-notification-dead-letters',
     ]);
   });
 
@@ -145,7 +122,7 @@ describe('The deployable template (serverless package --stage prod)', () => {
   it('lets only the fencer read the BMC credentials, and the fencer nothing of the VIM', () => {
     const ssmOf = (role: string) =>
       statementsOf(role)
-        .filter((s: any) => s.Action === 'ssm:GetParameter')
+        .filter((s: any) => s.Action === 'ssm:GetParameters')
         .map((s: any) => s.Resource['Fn::Sub']);
     expect(ssmOf('FencerRole')).toEqual([
       'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/nfvi-doctor/prod/bmc-credentials',
@@ -189,24 +166,31 @@ describe('The deployable template (serverless package --stage prod)', () => {
       'VimRetryLambdaFunction',
     ]);
     expect((resources.VimAdapterLambdaFunction as Resource).Properties.VpcConfig).toEqual({
-      SubnetIds: { 'Fn::Split': [',', 'subnet-0a1b,subnet-2c3d'] },
-      SecurityGroupIds: { 'Fn::Split': [',', 'sg-0e4f'] },
+      SubnetIds: { 'Fn::Split': [',', 'subnet-0a1b2c3d4e5f60718,subnet-0f1e2d3c4b5a69788'] },
+      SecurityGroupIds: { 'Fn::Split': [',', 'sg-0123456789abcdef0'] },
     });
   });
 
   it('gives every function a role of its own kind, with no wildcard action or resource', () => {
     const functions = ofType('AWS::Lambda::Function');
     for (const fn of functions) expect(fn.Properties.Role['Fn::GetAtt'][0]).toMatch(/Role$/);
-    const statements = ofType('AWS::IAM::Role').flatMap((role) =>
-      (role.Properties.Policies ?? []).flatMap((p: any) => p.PolicyDocument.Statement),
-    );
+    // As CloudFormation evaluates them, with and without a customer-managed key.
+    const key = 'arn:aws:kms:eu-west-1:210987654321:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    const statements = [packagedTemplate('prod'), packagedTemplate('prod', [...PROD_LIKE_PARAMS, `kmsKeyArn=${key}`])]
+      .map((template) => new TemplateValues(template, { region: 'eu-west-1', account: '210987654321' }))
+      .flatMap((values) =>
+        Object.values(values.template.Resources)
+          .filter((r) => r.Type === 'AWS::IAM::Role')
+          .flatMap((role) => values.resolve(role.Properties?.Policies ?? []) as any[])
+          .flatMap((p) => p.PolicyDocument.Statement),
+      );
     expect(statements.length).toBeGreaterThan(10);
     for (const s of statements) {
       expect([s.Action].flat().every((a: string) => !a.includes('*'))).toBe(true);
-      expect(s.Resource).not.toBe('*');
+      expect([s.Resource].flat()).not.toContain('*');
     }
     const tenantTopics = statements.filter((s: any) => [s.Action].flat().includes('sns:CreateTopic'));
-    for (const s of tenantTopics) expect(s.Resource['Fn::Sub']).toMatch(/:nfvi-doctor-prod-tenant-\*$/);
+    for (const s of tenantTopics) expect(s.Resource).toMatch(/:nfvi-doctor-prod-tenant-\*$/);
   });
 
   it('reads the VIM credentials from SSM at run time and keeps them out of the template', () => {
@@ -214,7 +198,7 @@ describe('The deployable template (serverless package --stage prod)', () => {
     expect(env.NFVI_VIM_CREDENTIALS_PARAMETER).toBe('/nfvi-doctor/prod/vim-credentials');
     const ssm = ofType('AWS::IAM::Role')
       .flatMap((role) => (role.Properties.Policies ?? []).flatMap((p: any) => p.PolicyDocument.Statement))
-      .filter((s: any) => s.Action === 'ssm:GetParameter');
+      .filter((s: any) => s.Action === 'ssm:GetParameters');
     for (const s of ssm) expect(s.Resource['Fn::Sub']).toMatch(/:parameter\/nfvi-doctor\/prod\/(vim|bmc)-credentials$/);
   });
 
@@ -251,11 +235,120 @@ describe('The deployable template (serverless package --stage prod)', () => {
       'sns:CreateTopic',
       'sns:Subscribe',
       'sns:Subscribe',
+      'sns:TagResource',
       'sns:Unsubscribe',
       'sns:Unsubscribe',
     ]);
     expect((resources.FaultApiLambdaFunction as Resource).Properties.VpcConfig).toBeUndefined();
   });
+
+  it('has EventBridge try every rule target for a day, then keep the event in the event dead-letter queue', () => {
+    const targets = ofType('AWS::Events::Rule').flatMap((r) => r.Properties.Targets);
+    expect(targets.length).toBeGreaterThanOrEqual(15);
+    for (const target of targets) {
+      expect(target).toMatchObject({
+        RetryPolicy: { MaximumEventAgeInSeconds: 86400, MaximumRetryAttempts: 185 },
+        DeadLetterConfig: { Arn: { 'Fn::GetAtt': ['EventDeadLetterQueue', 'Arn'] } },
+      });
+    }
+    const policy = ofType('AWS::SQS::QueuePolicy')[0]?.Properties.PolicyDocument.Statement;
+    expect(policy.map((s: any) => [s.Principal.Service, s.Resource['Fn::GetAtt'][0]])).toEqual([
+      ['sns.amazonaws.com', 'NotificationDeadLetterQueue'],
+      ['events.amazonaws.com', 'EventDeadLetterQueue'],
+    ]);
+  });
+
+  it('keeps every failed asynchronous invocation of a function that acts on a fault in the failed-invocations queue', () => {
+    const destinations = Object.fromEntries(
+      ofType('AWS::Lambda::EventInvokeConfig').map((c) => [
+        c.Properties.FunctionName.Ref,
+        [c.Properties.MaximumRetryAttempts, c.Properties.DestinationConfig.OnFailure.Destination['Fn::GetAtt'][0]],
+      ]),
+    );
+    for (const fn of ['Correlator', 'VimAdapter', 'Fencer', 'RecoveryWorkflow', 'MaintenanceWorkflow']) {
+      expect(destinations[`${fn}LambdaFunction`]).toEqual([2, 'FailedInvocationsQueue']);
+    }
+  });
+
+  it('gives every notification subscription the dead-letter queue, through the fault API', () => {
+    const env = (resources.FaultApiLambdaFunction as Resource).Properties.Environment.Variables;
+    expect(env.NFVI_NOTIFICATION_DLQ_ARN).toEqual({ 'Fn::GetAtt': ['NotificationDeadLetterQueue', 'Arn'] });
+  });
+
+  // API Gateway's tracing is set on the stage by the framework at deploy time, not in the template.
+  it('traces every function with X-Ray, and lets every role send its traces', () => {
+    for (const fn of ofType('AWS::Lambda::Function')) expect(fn.Properties.TracingConfig).toEqual({ Mode: 'Active' });
+    for (const role of ofType('AWS::IAM::Role'))
+      expect(JSON.stringify(role.Properties.ManagedPolicyArns)).toContain('AWSXRayDaemonWriteAccess');
+  });
+
+  it('retains every table when the stack is removed or the table replaced, with point-in-time recovery', () => {
+    const tables = Object.values(resources).filter((r) => r.Type === 'AWS::DynamoDB::Table') as Array<
+      Resource & { DeletionPolicy?: string; UpdateReplacePolicy?: string }
+    >;
+    expect(tables).toHaveLength(13);
+    for (const table of tables) {
+      expect([table.DeletionPolicy, table.UpdateReplacePolicy]).toEqual(['Retain', 'Retain']);
+      expect(table.Properties.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
+    }
+  });
+
+  it('pages the on-call for dead letters, correlator errors and throttles, and a p99 above 500 ms, with a dashboard', () => {
+    const alarms = ofType('AWS::CloudWatch::Alarm');
+    const named = Object.fromEntries(
+      alarms.map((a) => [a.Properties.AlarmName.replace('nfvi-doctor-prod-', ''), a.Properties]),
+    );
+    expect(Object.keys(named).sort()).toEqual([
+      'admin-notifications-failed',
+      'correlator-errors',
+      'correlator-throttles',
+      'event-dead-letters',
+      'failed-invocations',
+      'fault-to-publish-p99',
+      'fencing-failed',
+      'notification-dead-letters',
+      'vim-actions-failed',
+      'vim-adapter-errors',
+    ]);
+    expect(named['fault-to-publish-p99']).toMatchObject({
+      Namespace: 'NfviDoctor',
+      MetricName: 'fault.detectionToPublish',
+      ExtendedStatistic: 'p99',
+      Threshold: 500,
+    });
+    for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toEqual([{ Ref: 'OperationsAlarmTopic' }]);
+    const dashboard = ofType('AWS::CloudWatch::Dashboard')[0]?.Properties;
+    expect(dashboard?.DashboardName).toBe('nfvi-doctor-prod');
+    const body = JSON.parse(dashboard?.DashboardBody['Fn::Sub'][0]) as { widgets: unknown[] };
+    expect(body.widgets.length).toBeGreaterThanOrEqual(5);
+  });
+
+  it('encrypts every table, topic and queue, and new tenant topics, with a customer-managed key when given one', () => {
+    const key = 'arn:aws:kms:eu-west-1:210987654321:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    const withKey = (template: CfnTemplate) =>
+      new TemplateValues(template, { region: 'eu-west-1', account: '210987654321' });
+    const keyed = withKey(packagedTemplate('prod', [...PROD_LIKE_PARAMS, `kmsKeyArn=${key}`]));
+    const plain = withKey(packagedTemplate('prod'));
+    const props = (values: TemplateValues, type: string) =>
+      Object.values(values.template.Resources)
+        .filter((r) => r.Type === type)
+        .map((r) => values.resolve(r.Properties) as Record<string, any>);
+
+    for (const table of props(keyed, 'AWS::DynamoDB::Table'))
+      expect(table.SSESpecification).toEqual({ SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: key });
+    for (const topic of props(keyed, 'AWS::SNS::Topic')) expect(topic.KmsMasterKeyId).toBe(key);
+    for (const queue of props(keyed, 'AWS::SQS::Queue')) {
+      expect(queue.KmsMasterKeyId).toBe(key);
+      expect(queue.SqsManagedSseEnabled).toBeUndefined();
+    }
+    const correlator = props(keyed, 'AWS::Lambda::Function').find((f) => f.FunctionName.endsWith('-correlator'));
+    expect(correlator?.Environment.Variables.NFVI_TOPIC_KMS_KEY).toBe(key);
+
+    for (const table of props(plain, 'AWS::DynamoDB::Table')) expect(table.SSESpecification).toBeUndefined();
+    for (const topic of props(plain, 'AWS::SNS::Topic')) expect(topic.KmsMasterKeyId).toBe('alias/aws/sns');
+    for (const queue of props(plain, 'AWS::SQS::Queue')) expect(queue.SqsManagedSseEnabled).toBe(true);
+    expect(JSON.stringify(props(plain, 'AWS::IAM::Role'))).not.toContain('kms:');
+  }, 120_000);
 
   it('holds no credentials in the template', () => {
     const text = JSON.stringify(resources);

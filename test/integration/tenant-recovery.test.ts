@@ -71,6 +71,8 @@ describe('Fencing and tenant recovery with a real BMC and a real Keystone + Nova
       graceS: 3,
     });
     expect(policy).toMatchObject({ status: 200, body: { policy: 'evacuate', graceS: 3, source: 'tenant' } });
+    const readBack = await callApi('GET', '/v1/recovery-policy', await cloud.memberToken('tenant-a'));
+    expect(readBack).toMatchObject({ status: 200, body: { policy: 'evacuate', graceS: 3, source: 'tenant' } });
     await callApi('PUT', '/v1/recovery-policy', await cloud.memberToken('tenant-b'), {
       policy: 'notify-only',
       graceS: 3,

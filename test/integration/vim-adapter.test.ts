@@ -1,5 +1,6 @@
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { randomUUID } from 'node:crypto';
 import { invokeFunction } from '../../infra/local/invoke-function';
 import { callApi } from '../../infra/local/local-cloud';
 import { openstackScript } from '../../infra/local/openstack';
@@ -151,24 +152,18 @@ describe('VIM adapter with a real Keystone + Nova', () => {
 
   it('quarantines a malformed FaultConfirmed with the reason and acts on no host', async () => {
     const marker = `malformed-${Date.now()}`;
-    await awsClients().eventBridge.send(
-      new PutEventsCommand({
-        Entries: [
-          {
-            EventBusName: config().eventBusName,
-            Source: CORRELATOR_SOURCE,
-            DetailType: 'FaultConfirmed',
-            Detail: JSON.stringify({ faultKey: marker, impact: 'host' }),
-          },
-        ],
-      }),
-    );
-    const kept = async () => {
-      const { Items = [] } = await awsClients().dynamo.send(new ScanCommand({ TableName: config().quarantineTable }));
-      return Items.filter((item) => item.source === 'vim-adapter' && String(item.payload).includes(marker));
-    };
+    await putFaultConfirmed({ faultKey: marker, impact: 'host' });
+    const kept = async () => (await quarantinedWith(marker)).filter((item) => item.source === 'vim-adapter');
     await eventually(async () => (await kept()).length === 1, 'the quarantined event');
     expect((await kept())[0]?.reason).toMatch(/host/);
+  });
+
+  it('quarantines a malformed host death in every function it reaches: VIM adapter, fencer, recovery', async () => {
+    const marker = `malformed-death-${Date.now()}`;
+    await putFaultConfirmed({ faultKey: 'peers', impact: 'host', note: marker });
+    const sources = async () => (await quarantinedWith(marker)).map((item) => String(item.source)).sort();
+    await eventually(async () => (await sources()).length === 3, 'the event quarantined three times');
+    expect(await sources()).toEqual(['fencer', 'recovery-workflow', 'vim-adapter']);
   });
 
   it('finds, at the next inventory sync, servers created after the previous one', async () => {
@@ -197,6 +192,15 @@ describe('Keystone token auth on the HTTP API', () => {
     });
   });
 
+  it('creates, for the administrator, the topic of a tenant it has never seen', async () => {
+    const newcomer = randomUUID().replaceAll('-', '');
+    const answer = await callApi('GET', `/v1/tenants/${newcomer}/topic`, await cloud.adminToken());
+    expect(answer).toEqual({
+      status: 200,
+      body: { tenantId: newcomer, topicArn: expect.stringContaining(`-tenant-${newcomer}`) },
+    });
+  });
+
   it("refuses a token of project A on project B's route", async () => {
     const answer = await callApi('GET', `/v1/tenants/${tenantB}/topic`, await cloud.memberToken('tenant-a'));
     expect(answer.status).toBe(403);
@@ -222,3 +226,25 @@ describe('Keystone token auth on the HTTP API', () => {
 
 const pendingHosts = () =>
   new DynamoDbFaultActions(awsClients().dynamo, config().vim.actionsTable as string).pendingHosts();
+
+/** A FaultConfirmed as the correlator would put it on the bus, with the detail given. */
+async function putFaultConfirmed(detail: Record<string, unknown>): Promise<void> {
+  await awsClients().eventBridge.send(
+    new PutEventsCommand({
+      Entries: [
+        {
+          EventBusName: config().eventBusName,
+          Source: CORRELATOR_SOURCE,
+          DetailType: 'FaultConfirmed',
+          Detail: JSON.stringify(detail),
+        },
+      ],
+    }),
+  );
+}
+
+/** The quarantine's entries whose payload carries the marker. */
+async function quarantinedWith(marker: string): Promise<Record<string, unknown>[]> {
+  const { Items = [] } = await awsClients().dynamo.send(new ScanCommand({ TableName: config().quarantineTable }));
+  return Items.filter((item) => String(item.payload).includes(marker));
+}

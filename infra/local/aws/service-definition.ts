@@ -38,7 +38,7 @@ export interface ServiceDefinition {
 }
 
 /** CloudFormation's short-form tags, kept as references (the emulators resolve the ones they need). */
-const cfnTags: Tags = [
+export const cfnTags: Tags = [
   ...['Ref', 'Condition'].map((tag) => ({
     tag: `!${tag}`,
     resolve: (value: string): CfnReference => ({ ref: value }),

@@ -9,6 +9,24 @@ import { SubscriptionConflictError, type TenantTopicRegistry, type TopicSubscrip
 import type { FilterPolicy, SubscriptionProtocol } from '../../notifier/subscription';
 
 /**
+ * How SNS retries an HTTP/S subscriber that does not answer 2xx: twice after 1 s, then backing
+ * off to every 2 minutes, 41 retries over 3,580 s (SNS allows at most 3,600), so that a VNF
+ * manager away for an hour still gets every alarm; what is still undelivered then goes to the
+ * notification dead-letter queue (the subscription's RedrivePolicy).
+ */
+export const HTTP_DELIVERY_POLICY = {
+  healthyRetryPolicy: {
+    minDelayTarget: 1,
+    maxDelayTarget: 120,
+    numRetries: 41,
+    numNoDelayRetries: 0,
+    numMinDelayRetries: 2,
+    numMaxDelayRetries: 27,
+    backoffFunction: 'exponential',
+  },
+} as const;
+
+/**
  * SNS subscriptions on the notification topics: the admin project's is the admin topic, every
  * other project's is its own topic (created on first use). The filter applies to the message
  * attributes. SNS itself asks an HTTP(S) endpoint to confirm before delivering to it.
@@ -19,6 +37,7 @@ export class SnsTopicSubscriptions implements TopicSubscriptions {
     private readonly adminTopicArn: string,
     private readonly adminProjectId: string,
     private readonly tenantTopics: TenantTopicRegistry,
+    private readonly deadLetterQueueArn: string | undefined,
   ) {}
 
   async subscribe(request: {
@@ -38,7 +57,15 @@ export class SnsTopicSubscriptions implements TopicSubscriptions {
           Protocol: request.protocol,
           Endpoint: request.endpoint,
           ReturnSubscriptionArn: true,
-          ...(request.filterPolicy ? { Attributes: { FilterPolicy: JSON.stringify(request.filterPolicy) } } : {}),
+          Attributes: {
+            ...(request.filterPolicy ? { FilterPolicy: JSON.stringify(request.filterPolicy) } : {}),
+            ...(request.protocol === 'http' || request.protocol === 'https'
+              ? { DeliveryPolicy: JSON.stringify(HTTP_DELIVERY_POLICY) }
+              : {}),
+            ...(this.deadLetterQueueArn
+              ? { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: this.deadLetterQueueArn }) }
+              : {}),
+          },
         }),
       )
       .catch((error: unknown) => {

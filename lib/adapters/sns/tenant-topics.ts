@@ -19,6 +19,8 @@ export class TenantTopics implements TenantTopicRegistry {
     private readonly sns: SNSClient,
     private readonly tableName: string,
     private readonly topicPrefix: string,
+    /** The KMS key new topics are encrypted with (a key id, ARN or alias); none: unencrypted. */
+    private readonly kmsKeyId?: string,
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
@@ -49,6 +51,7 @@ export class TenantTopics implements TenantTopicRegistry {
       new CreateTopicCommand({
         Name: tenantTopicName(this.topicPrefix, tenantId),
         Tags: [{ Key: 'nfvi-doctor:tenant', Value: tenantId }],
+        ...(this.kmsKeyId ? { Attributes: { KmsMasterKeyId: this.kmsKeyId } } : {}),
       }),
     );
     if (!TopicArn) throw new Error(`SNS returned no topic ARN for tenant ${tenantId}`);

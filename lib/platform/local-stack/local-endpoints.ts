@@ -55,5 +55,6 @@ export function localAwsEnvironment(ports: LocalPorts = localPorts()): Record<st
     AWS_ENDPOINT_URL_SNS: `http://127.0.0.1:${ports.sns}`,
     AWS_ENDPOINT_URL_EVENTBRIDGE: `http://127.0.0.1:${ports.eventBridge}`,
     AWS_ENDPOINT_URL_SQS: `http://127.0.0.1:${ports.sqs}`,
+    AWS_ENDPOINT_URL_LAMBDA: `http://127.0.0.1:${ports.lambda}`,
   };
 }

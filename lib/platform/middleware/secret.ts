@@ -2,6 +2,7 @@ import type middy from '@middy/core';
 import ssm from '@middy/ssm';
 import type { Context } from 'aws-lambda';
 import { readFile } from 'node:fs/promises';
+import { observedClient } from '../aws-clients';
 
 /**
  * Puts a secret JSON on the context under `key`: from SSM Parameter Store (decrypted, cached for
@@ -17,6 +18,9 @@ export function secretMiddleware<C extends Context>(
       fetchData: { [key]: source.parameter },
       setToContext: true,
       cacheExpiry: 15 * 60 * 1000,
+      // Fetched within the invocation, so that the call is traced and attributed to the function.
+      disablePrefetch: true,
+      awsClientCapture: observedClient,
     }) as middy.MiddlewareObj<unknown, unknown, Error, C>;
   }
   return {

@@ -16,6 +16,8 @@ export interface SnsConsumerOptions {
   topicArns?: readonly string[];
   /** Agent for downloading signing certificates (the local stack's: localSnsCertificateAgent()). */
   requestAgent?: Agent;
+  /** LocalStack's endpoint, whose own signing certificate is then accepted (never in production; see SignatureVerifierOptions). */
+  localStackOrigin?: string;
   /** How many recent notification ids are remembered to drop duplicates (in memory). */
   duplicateWindow?: number;
   /** Where handled notification ids are remembered; a FileDuplicateMemory survives a restart. Default: in memory. */
@@ -87,7 +89,10 @@ export class SnsConsumer {
   private readonly recent: DuplicateMemory;
 
   constructor(private readonly options: SnsConsumerOptions) {
-    this.verifier = new SignatureVerifier(options.requestAgent);
+    this.verifier = new SignatureVerifier({
+      requestAgent: options.requestAgent,
+      localStackOrigin: options.localStackOrigin,
+    });
     this.recent = options.duplicates ?? inMemory(options.duplicateWindow);
   }
 

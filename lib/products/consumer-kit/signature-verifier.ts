@@ -1,3 +1,4 @@
+import { createVerify } from 'node:crypto';
 import type { Agent } from 'node:https';
 import SnsPayloadValidator from 'sns-payload-validator';
 
@@ -30,22 +31,50 @@ const REASONS: Readonly<Record<string, string>> = {
 
 const INVALID_SIGNATURE = 'Invalid Signature';
 
+/** The fields SNS signs, in its order (SNS's "Verifying the signatures of Amazon SNS messages"). */
+const SIGNED_FIELDS: Readonly<Record<string, readonly string[]>> = {
+  Notification: ['Message', 'MessageId', 'Subject', 'Timestamp', 'TopicArn', 'Type'],
+  SubscriptionConfirmation: ['Message', 'MessageId', 'SubscribeURL', 'Timestamp', 'Token', 'TopicArn', 'Type'],
+  UnsubscribeConfirmation: ['Message', 'MessageId', 'SubscribeURL', 'Timestamp', 'Token', 'TopicArn', 'Type'],
+};
+
+export interface SignatureVerifierOptions {
+  /** Downloads SigningCertURL, e.g. the local stack's (localSnsCertificateAgent in lib/platform/local-stack/local-sns-certificate.ts). */
+  requestAgent?: Agent;
+  /**
+   * LocalStack's SNS signs with a certificate of its own, served from its endpoint (e.g.
+   * `http://localhost.localstack.cloud:4566`): give that origin to accept messages whose
+   * SigningCertURL is under it, verified against that certificate. Never set it in production:
+   * it trusts whoever answers at that origin.
+   */
+  localStackOrigin?: string;
+}
+
 /**
  * Checks that a message was signed by Amazon SNS (SignatureVersion 1 or 2), downloading the
- * signing certificate only from an SNS certificate URL and caching it.
+ * signing certificate only from an SNS certificate URL (or the LocalStack origin given) and
+ * caching it.
  */
 export class SignatureVerifier {
   private cached: SnsPayloadValidator;
   private readonly uncached: SnsPayloadValidator;
+  private readonly requestAgent: Agent | undefined;
+  private readonly localStackOrigin: string | undefined;
+  private readonly localStackCertificates = new Map<string, Promise<string>>();
 
-  /** `requestAgent` downloads SigningCertURL, e.g. the local stack's (localSnsCertificateAgent in lib/platform/local-stack/local-sns-certificate.ts). */
-  constructor(private readonly requestAgent?: Agent) {
+  constructor(options: SignatureVerifierOptions = {}) {
+    this.requestAgent = options.requestAgent;
+    this.localStackOrigin = options.localStackOrigin?.replace(/\/+$/, '');
     this.cached = this.validator(true);
     this.uncached = this.validator(false);
   }
 
   /** Resolves when the message is genuine; throws UntrustedMessageError or SigningCertificateUnavailableError. */
   async verify(message: Readonly<Record<string, unknown>>): Promise<void> {
+    const certificateUrl = String(message.SigningCertURL ?? '');
+    if (this.localStackOrigin && certificateUrl.startsWith(`${this.localStackOrigin}/`)) {
+      return this.verifyLocalStack(message, certificateUrl);
+    }
     try {
       await this.check(this.cached, message);
     } catch (error) {
@@ -55,6 +84,39 @@ export class SignatureVerifier {
       await this.check(this.uncached, message);
       this.cached = this.validator(true);
     }
+  }
+
+  private async verifyLocalStack(message: Readonly<Record<string, unknown>>, certificateUrl: string): Promise<void> {
+    const fields = SIGNED_FIELDS[String(message.Type)];
+    if (!fields) throw new UntrustedMessageError(REASONS['Invalid Type'] as string);
+    const version = String(message.SignatureVersion);
+    if (version !== '1' && version !== '2')
+      throw new UntrustedMessageError(REASONS['Invalid SignatureVersion'] as string);
+    let certificate = this.localStackCertificates.get(certificateUrl);
+    if (!certificate) {
+      certificate = fetch(certificateUrl).then(async (response) => {
+        if (!response.ok) throw new Error(`${certificateUrl} answered ${response.status}`);
+        return response.text();
+      });
+      this.localStackCertificates.set(certificateUrl, certificate);
+    }
+    const pem = await certificate.catch((error: unknown) => {
+      this.localStackCertificates.delete(certificateUrl);
+      throw new SigningCertificateUnavailableError(error);
+    });
+    const verifier = createVerify(version === '1' ? 'sha1WithRSAEncryption' : 'sha256WithRSAEncryption');
+    for (const field of fields) {
+      if (message[field] !== undefined && message[field] !== null)
+        verifier.write(`${field}\n${String(message[field])}\n`);
+    }
+    verifier.end();
+    let genuine = false;
+    try {
+      genuine = verifier.verify(pem, String(message.Signature ?? ''), 'base64');
+    } catch {
+      genuine = false;
+    }
+    if (!genuine) throw new UntrustedMessageError(REASONS[INVALID_SIGNATURE] as string);
   }
 
   private async check(validator: SnsPayloadValidator, message: Readonly<Record<string, unknown>>): Promise<void> {

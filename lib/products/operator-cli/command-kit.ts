@@ -2,6 +2,8 @@ import { InvalidArgumentError, type Command } from 'commander';
 import type { Agent } from 'node:https';
 import type { FaultInjector } from '../../adapters/eventbridge/fault-injector';
 import type { HttpOptions } from '../../adapters/openstack/http';
+import type { TenantResources } from '../../adapters/sns/tenant-resources';
+import type { DeadLetter, DeadLetterKind, Redriven } from '../../adapters/sqs/dead-letters';
 import type { HostSummary } from '../../inventory/inventory';
 import { ApiClient } from './api-client';
 import { UsageError } from './cli-error';
@@ -20,10 +22,24 @@ export interface HostLister {
   listHosts(): Promise<HostSummary[]>;
 }
 
+/** The stage's dead-letter queues as `dead-letters` uses them (lib/adapters/sqs/dead-letters.ts, or a stand-in). */
+export interface DeadLetterQueues {
+  list(kind: DeadLetterKind): Promise<DeadLetter[]>;
+  redrive(kind: DeadLetterKind, ids: string[] | 'all'): Promise<{ redriven: Redriven[]; missing: string[] }>;
+}
+
+/** A tenant's notification resources as `tenants` uses them (lib/adapters/sns/tenant-resources.ts, or a stand-in). */
+export interface TenantResourceStore {
+  show(tenantId: string): Promise<TenantResources>;
+  remove(tenantId: string): Promise<TenantResources>;
+}
+
 /** The adapters a command uses, built from the settings; the unit tests hand in stand-ins. */
 export interface CliAdapters {
   inventory(target: AwsTarget): HostLister;
   faultInjector(target: AwsTarget): FaultInjector;
+  deadLetters(target: AwsTarget): DeadLetterQueues;
+  tenants(target: AwsTarget): TenantResourceStore;
   /** Downloads SNS signing certificates: the local stack's with --local, Amazon's (the default agent) otherwise. */
   snsCertificateAgent(local: boolean): Agent | undefined;
   /** Releases what the adapters hold open, so that the process can exit. */

@@ -1,9 +1,13 @@
 #!/usr/bin/env node
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { CommanderError } from 'commander';
 import { randomUUID } from 'node:crypto';
 import type { Agent } from 'node:https';
 import { DynamoDbInventory } from '../../adapters/dynamodb/dynamodb-inventory';
 import { FaultInjector } from '../../adapters/eventbridge/fault-injector';
+import { TenantNotificationResources } from '../../adapters/sns/tenant-resources';
+import { DeadLetters } from '../../adapters/sqs/dead-letters';
 import { awsClients, destroyAwsClients } from '../../platform/aws-clients';
 import { localAwsEnvironment } from '../../platform/local-stack/local-endpoints';
 import { localSnsCertificateAgent } from '../../platform/local-stack/local-sns-certificate';
@@ -41,6 +45,7 @@ function awsOf(target: AwsTarget) {
 
 function productionAdapters(): CliAdapters {
   let agent: Agent | undefined;
+  const extra: { sqs?: SQSClient; lambda?: LambdaClient } = {};
   return {
     inventory: (target) => new DynamoDbInventory(awsOf(target).dynamo, stageNames(target.stage).inventoryTable),
     faultInjector: (target) =>
@@ -49,6 +54,20 @@ function productionAdapters(): CliAdapters {
         stageNames(target.stage).eventBus,
         `nfvi-doctor-cli-${randomUUID()}`,
       ),
+    deadLetters: (target) => {
+      const { sns, eventBridge } = awsOf(target);
+      extra.sqs ??= new SQSClient({});
+      extra.lambda ??= new LambdaClient({});
+      return new DeadLetters({ sqs: extra.sqs, lambda: extra.lambda, sns, eventBridge }, target.stage);
+    },
+    tenants: (target) => {
+      const { dynamo, sns } = awsOf(target);
+      const names = stageNames(target.stage);
+      return new TenantNotificationResources(dynamo, sns, {
+        tenants: names.tenantsTable,
+        subscriptions: names.subscriptionsTable,
+      });
+    },
     snsCertificateAgent: (local) => {
       if (!local) return undefined;
       try {
@@ -62,6 +81,8 @@ function productionAdapters(): CliAdapters {
     },
     close: () => {
       agent?.destroy();
+      extra.sqs?.destroy();
+      extra.lambda?.destroy();
       destroyAwsClients();
     },
   };

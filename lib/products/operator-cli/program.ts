@@ -1,15 +1,19 @@
 import { Command } from 'commander';
 import { alarmsCommand } from './alarms';
 import { commandKit, type CliContext } from './command-kit';
+import { deadLettersCommand } from './dead-letters';
 import { hostsCommand } from './hosts';
 import { injectCommand } from './inject';
 import { maintenanceCommand } from './maintenance';
 import { tailCommand } from './tail';
+import { tenantsCommand } from './tenants';
 
 /** The nfvi-doctor command line, its actions bound to the context; `exit` receives a command's exit code. */
 export function cliProgram(context: CliContext, exit: (code: number) => void): Command {
   const program = new Command('nfvi-doctor')
-    .description('Operate nfvi-doctor: hosts, alarms, fault injection, planned maintenance, live notifications.')
+    .description(
+      'Operate nfvi-doctor: hosts, alarms, fault injection, planned maintenance, live notifications, dead letters, tenants.',
+    )
     .option('--json', 'machine-readable output on stdout (errors stay on stderr)')
     .option(
       '--local',
@@ -30,7 +34,7 @@ Settings come from the environment, as an openrc file sets them for the openstac
   OS_AUTH_URL             Keystone (with or without /v3)
   OS_USERNAME, OS_PASSWORD, OS_PROJECT_NAME, OS_USER_DOMAIN_NAME, OS_PROJECT_DOMAIN_NAME ("Default")
     or OS_APPLICATION_CREDENTIAL_ID, OS_APPLICATION_CREDENTIAL_SECRET
-  NFVI_STAGE              the stage (hosts, inject), with the usual AWS variables (AWS_REGION, AWS_PROFILE, ...)`,
+  NFVI_STAGE              the stage (hosts, inject, dead-letters, tenants), with the usual AWS variables (AWS_REGION, AWS_PROFILE, ...)`,
     );
 
   const kit = commandKit(context, exit);
@@ -40,6 +44,8 @@ Settings come from the environment, as an openrc file sets them for the openstac
     injectCommand(kit),
     maintenanceCommand(kit),
     tailCommand(kit),
+    deadLettersCommand(kit),
+    tenantsCommand(kit),
   ]) {
     program.addCommand(withSettingsOf(program, command));
   }

@@ -248,7 +248,9 @@ describe('Use case: correlate a collector event', () => {
     const result = await c.correlate(fixture('link-down-management.json'));
 
     // Assess
-    expect(result).toEqual({ outcome: 'RAISED', notifications: 4, republished: 0 });
+    expect(result).toMatchObject({ outcome: 'RAISED', notifications: 4, republished: 0 });
+    // When it was observed and published, for the detection-to-publish metric.
+    expect(result).toMatchObject({ observedAt: '2026-11-25T10:00:00.123Z', notifiedAt: '2026-11-25T10:00:30.000Z' });
     expect(audiences(c.notifier.published)).toEqual(['admin', 'tenant-a', 'tenant-a', 'tenant-b']);
     for (const { notification } of c.notifier.published)
       expect(faultNotification.safeParse(notification).success).toBe(true);
@@ -269,7 +271,7 @@ describe('Use case: correlate a collector event', () => {
     const result = await c.correlate(fixture('hardware-psu-critical.json'));
 
     // Assess
-    expect(result).toEqual({ outcome: 'RAISED', notifications: 1, republished: 0 });
+    expect(result).toMatchObject({ outcome: 'RAISED', notifications: 1, republished: 0 });
     expect(audiences(c.notifier.published)).toEqual(['admin']);
     expect(c.faultEvents.emitted).toEqual([
       expect.objectContaining({ detail: expect.objectContaining({ instances: [] }) }),
@@ -319,7 +321,7 @@ describe('Use case: correlate a collector event', () => {
     const result = await c.correlate(linkDown(1));
 
     // Assess
-    expect(result).toEqual({ outcome: 'RAISED', notifications: 4, republished: 0 });
+    expect(result).toMatchObject({ outcome: 'RAISED', notifications: 4, republished: 0 });
     expect(c.notifier.attempts).toHaveLength(1);
     expect(c.recordOf()).toMatchObject({ version: 1, publishedSeq: 1 });
   });
@@ -337,7 +339,7 @@ describe('Use case: correlate a collector event', () => {
 
     // Assess
     expect(c.faults.conflicts).toBe(1);
-    expect(results).toEqual([
+    expect(results).toMatchObject([
       { outcome: 'RAISED', notifications: 4, republished: 0 },
       { outcome: 'ignored', reason: 'duplicate', republished: 0 },
     ]);
@@ -354,7 +356,7 @@ describe('Use case: correlate a collector event', () => {
     const result = await c.correlate(linkUp(2));
 
     // Assess
-    expect(result).toEqual({ outcome: 'CLEARED', notifications: 4, republished: 0 });
+    expect(result).toMatchObject({ outcome: 'CLEARED', notifications: 4, republished: 0 });
     const clears = c.notifier.attempts[1] ?? [];
     expect(audiences(clears)).toEqual(['admin', 'tenant-a', 'tenant-a', 'tenant-b']);
     expect(new Set(notificationTypes(clears))).toEqual(new Set(['AlarmClearedNotification']));
@@ -412,7 +414,7 @@ describe('Use case: correlate a collector event', () => {
     const result = await c.correlate(linkUp(2));
 
     // Assess
-    expect(result).toEqual({ outcome: 'CLEARED', notifications: 4, republished: 4 });
+    expect(result).toMatchObject({ outcome: 'CLEARED', notifications: 4, republished: 4 });
     expect(notificationTypes(c.notifier.published)).toEqual([
       ...Array(4).fill('AlarmNotification'),
       ...Array(4).fill('AlarmClearedNotification'),
@@ -627,7 +629,7 @@ describe("Use case: tell in a dead host's alarms whether it is fenced", () => {
     const result = await c.correlate(hostFencedEvent(hostAlarmId));
 
     // Assess
-    expect(result).toEqual({ outcome: 'UPDATED', notifications: 4, republished: 0 });
+    expect(result).toMatchObject({ outcome: 'UPDATED', notifications: 4, republished: 0 });
     const updates = c.notifier.published.slice(before);
     expect(audiences(updates)).toEqual(['admin', 'tenant-a', 'tenant-a', 'tenant-b']);
     expect(new Set(notificationTypes(updates))).toEqual(new Set(['AlarmNotification']));
@@ -692,7 +694,7 @@ describe("Use case: tell in a dead host's alarms whether it is fenced", () => {
     const result = await c.correlate(fencingFailedEvent(hostAlarmId));
 
     // Assess
-    expect(result).toEqual({ outcome: 'RAISED', notifications: 1, republished: 0 });
+    expect(result).toMatchObject({ outcome: 'RAISED', notifications: 1, republished: 0 });
     const raised = c.notifier.published.slice(before);
     expect(audiences(raised)).toEqual(['admin']);
     expect(alarmOf(raised[0])).toMatchObject({

@@ -436,6 +436,58 @@ describe('Consumer kit: the signing certificate', () => {
   });
 });
 
+describe("Consumer kit: LocalStack's signing certificate, only when asked", () => {
+  /** LocalStack's endpoint, serving its own certificate over plain HTTP as LocalStack does. */
+  async function localStack(): Promise<{ origin: string; server: Server }> {
+    const server = createServer((req, res) => {
+      if (req.url === '/_aws/sns/SimpleNotificationService-localstack.pem') res.end(sns.certificatePem);
+      else res.writeHead(404).end();
+    });
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    return { origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
+  }
+  const fromLocalStack = (origin: string, options: Parameters<typeof alarm>[0] = {}) =>
+    alarm({
+      ...options,
+      changes: { ...options.changes, SigningCertURL: `${origin}/_aws/sns/SimpleNotificationService-localstack.pem` },
+    });
+
+  it("accepts a message LocalStack signed when the consumer names LocalStack's origin", async () => {
+    // Prepare
+    const { origin, server } = await localStack();
+    const vnfm = vnfManager({ localStackOrigin: origin });
+
+    // Act
+    const receipt = await vnfm.deliver(fromLocalStack(origin)).finally(() => closed(server));
+
+    // Assess
+    expect(receipt.outcome).toBe('handled');
+    expect(vnfm.handed).toHaveLength(1);
+  });
+
+  it('refuses it by default, and refuses a forged or tampered one even with the origin named', async () => {
+    // Prepare
+    const { origin, server } = await localStack();
+    const trusting = vnfManager({ localStackOrigin: origin });
+
+    // Act
+    const [byDefault, forged, tampered] = await Promise.all([
+      vnfManager().deliver(fromLocalStack(origin)),
+      trusting.deliver(fromLocalStack(origin, { signer: forger })),
+      trusting.deliver(fromLocalStack(origin, { changes: { Message: '{"forged":true}' } })),
+    ]).finally(() => closed(server));
+
+    // Assess
+    expect(byDefault).toMatchObject({
+      outcome: 'rejected',
+      reason: 'SigningCertURL is not an Amazon SNS certificate URL',
+    });
+    expect(forged).toMatchObject({ outcome: 'rejected', reason: expect.stringContaining('signature') });
+    expect(tampered).toMatchObject({ outcome: 'rejected', reason: expect.stringContaining('signature') });
+    expect(trusting.handed).toEqual([]);
+  });
+});
+
 describe('Consumer kit: subscription handshake', () => {
   it('confirms a signed SubscriptionConfirmation by visiting its SubscribeURL', async () => {
     // Prepare

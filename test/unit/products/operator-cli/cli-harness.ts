@@ -6,9 +6,11 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { Agent } from 'node:https';
 import { FaultInjector } from '../../../../lib/adapters/eventbridge/fault-injector';
+import type { TenantResources } from '../../../../lib/adapters/sns/tenant-resources';
+import type { DeadLetter, DeadLetterKind } from '../../../../lib/adapters/sqs/dead-letters';
 import type { HostSummary } from '../../../../lib/inventory/inventory';
 import { stageNames } from '../../../../lib/platform/stage-names';
-import type { CliAdapters, HostLister } from '../../../../lib/products/operator-cli/command-kit';
+import type { CliAdapters, DeadLetterQueues, HostLister } from '../../../../lib/products/operator-cli/command-kit';
 import { run } from '../../../../lib/products/operator-cli/main';
 import {
   FAST_HTTP,
@@ -50,6 +52,18 @@ const callOf = (request: RecordedRequest): ApiCall => {
 export class CliHarness {
   /** The hosts the inventory stand-in lists. */
   hosts: HostSummary[] = [];
+  /** A tenant's notification resources, as the stand-in finds them. */
+  tenantResources = (tenantId: string): TenantResources => ({
+    tenantId,
+    topicArn: null,
+    createdAt: null,
+    topicSubscriptions: [],
+    apiSubscriptions: [],
+  });
+  readonly removedTenants: string[] = [];
+  /** The dead letters the queues' stand-in holds; a redrive removes them and records where they went. */
+  deadLetters: DeadLetter[] = [];
+  readonly redriven: { kind: DeadLetterKind; id: string }[] = [];
   /** Where the fault injector puts its events (FakeEventBus.endpoint), when a test injects. */
   eventBusEndpoint = 'http://127.0.0.1:9';
   /** Downloads the signing certificate of the test's SNS (tail). */
@@ -122,9 +136,27 @@ export class CliHarness {
         return this.hosts;
       },
     };
+    const deadLetters: DeadLetterQueues = {
+      list: async (kind) => this.deadLetters.filter((l) => l.kind === kind),
+      redrive: async (kind, ids) => {
+        const chosen = this.deadLetters.filter((l) => l.kind === kind && (ids === 'all' || ids.includes(l.id)));
+        this.deadLetters = this.deadLetters.filter((l) => !chosen.includes(l));
+        this.redriven.push(...chosen.map((l) => ({ kind, id: l.id })));
+        const missing = ids === 'all' ? [] : ids.filter((id) => !chosen.some((l) => l.id === id));
+        return { redriven: chosen.map((l) => ({ id: l.id, to: l.target })), missing };
+      },
+    };
     let eventBridge: EventBridgeClient | undefined;
     const adapters: CliAdapters = {
       inventory: () => inventory,
+      deadLetters: () => deadLetters,
+      tenants: () => ({
+        show: async (tenantId) => this.tenantResources(tenantId),
+        remove: async (tenantId) => {
+          this.removedTenants.push(tenantId);
+          return this.tenantResources(tenantId);
+        },
+      }),
       faultInjector: ({ stage }) => {
         eventBridge = new EventBridgeClient({
           region: 'us-east-1',
