@@ -28,9 +28,9 @@ export interface Stages {
 /**
  * The IAM requests AWS makes of a function's role for one SDK call, as the services document
  * them: a DynamoDB transaction needs each of its item actions on each table, a PublishBatch is
- * authorized as sns:Publish, a CreateTopic with tags needs sns:TagResource too, an SSM
- * GetParameters with decryption of a parameter under a customer key needs kms:Decrypt on it, a
- * Publish to a topic under a customer key needs kms:GenerateDataKey and kms:Decrypt on that key.
+ * authorized as sns:Publish, a CreateTopic with tags needs sns:TagResource too, a Publish to a
+ * topic under a customer key needs kms:GenerateDataKey and kms:Decrypt on that key. (The
+ * credentials parameters are SecureStrings under the aws/ssm key, which needs no grant.)
  */
 export function iamRequestsOf(call: RecordedCall, where: Where, stages: Stages): IamRequest[] {
   const r = call.resources;
