@@ -4,6 +4,7 @@ import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { generate } from 'selfsigned';
+import { snsStringToSign, type SignedSnsMessageType } from '../../lib/contracts/sns-signature';
 import { localPorts } from '../../lib/platform/local-stack/local-endpoints';
 import { LOCAL_SNS_HOST, SNS_SIGNING_DIR } from '../../lib/platform/local-stack/local-sns-certificate';
 
@@ -65,15 +66,8 @@ export async function snsSigningIdentity(dir: string = SNS_SIGNING_DIR): Promise
   return identityOf(pems.private, pems.cert);
 }
 
-/** The fields SNS signs, in the order it signs them (as sns-payload-validator lib/keys.js checks them). */
-const SIGNED_FIELDS = {
-  Notification: ['Message', 'MessageId', 'Subject', 'Timestamp', 'TopicArn', 'Type'],
-  SubscriptionConfirmation: ['Message', 'MessageId', 'SubscribeURL', 'Timestamp', 'Token', 'TopicArn', 'Type'],
-  UnsubscribeConfirmation: ['Message', 'MessageId', 'SubscribeURL', 'Timestamp', 'Token', 'TopicArn', 'Type'],
-} as const;
-
 export interface SignableSnsMessage {
-  Type: keyof typeof SIGNED_FIELDS;
+  Type: SignedSnsMessageType;
   MessageId: string;
   TopicArn: string;
   Message: string;
@@ -88,13 +82,11 @@ export function signSnsMessage(
   message: SignableSnsMessage,
   privateKey: string | KeyObject,
 ): { SignatureVersion: '2'; Signature: string } {
-  const stringToSign = SIGNED_FIELDS[message.Type]
-    .filter((field) => message[field] !== undefined)
-    .map((field) => `${field}\n${message[field]}\n`)
-    .join('');
   return {
     SignatureVersion: '2',
-    Signature: createSign('RSA-SHA256').update(stringToSign).sign(privateKey, 'base64'),
+    Signature: createSign('RSA-SHA256')
+      .update(snsStringToSign({ ...message }) as string)
+      .sign(privateKey, 'base64'),
   };
 }
 

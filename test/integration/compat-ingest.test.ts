@@ -4,6 +4,7 @@ import { alarmClearedNotification, alarmNotification, type Alarm } from '../../l
 import { awsClients } from '../../lib/platform/aws-clients';
 import { config } from '../../lib/platform/config';
 import { localApiUrl } from '../../lib/platform/local-stack/local-endpoints';
+import { alertmanagerWebhook } from '../support/alertmanager-webhook';
 import { applicationCredential } from '../support/keystone';
 import { localCloud } from '../support/openstack';
 import { createWorld, eventually, type World } from '../support/world';
@@ -93,25 +94,14 @@ describe('Compatibility ingest (Doctor inspector API, Vitrage Doctor datasource)
   it("turns Alertmanager's webhook, sent with an application credential as Basic auth, into the same notification", async () => {
     const credential = await applicationCredential(adminToken);
     const basic = `Basic ${Buffer.from(`${credential.id}:${credential.secret}`).toString('base64')}`;
-    const alert = (status: 'firing' | 'resolved') => ({
-      version: '4',
-      status,
-      receiver: 'nfvi-doctor',
-      groupLabels: {},
-      commonLabels: {},
-      commonAnnotations: {},
-      externalURL: 'http://alertmanager:9093',
-      alerts: [
-        {
-          status,
-          labels: { alertname: 'NodeDown', instance: `${world.host('by-alertmanager')}:9100` },
-          annotations: { summary: 'not answering scrapes' },
-          startsAt: new Date(Date.now() - 1000).toISOString(),
-          endsAt: status === 'resolved' ? new Date().toISOString() : '0001-01-01T00:00:00Z',
-          fingerprint: `fp-${world.id}`,
-        },
-      ],
-    });
+    const alert = (status: 'firing' | 'resolved') =>
+      alertmanagerWebhook({
+        labels: { alertname: 'NodeDown', instance: `${world.host('by-alertmanager')}:9100` },
+        annotations: { summary: 'not answering scrapes' },
+        startsAt: new Date(Date.now() - 1000),
+        ...(status === 'resolved' ? { resolvedAt: new Date() } : {}),
+        fingerprint: `fp-${world.id}`,
+      });
     const post = (status: 'firing' | 'resolved', authorization: string) =>
       fetch(`${localApiUrl()}/v1/alertmanager`, {
         method: 'POST',

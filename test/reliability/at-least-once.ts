@@ -3,9 +3,10 @@ import { alarmClearedNotification, alarmNotification } from '../../lib/contracts
 import type { FaultRecord } from '../../lib/inspector/fault-record';
 import { awsClients } from '../../lib/platform/aws-clients';
 import { config } from '../../lib/platform/config';
+import { seeded, shuffled } from '../support/seeded-random';
 import { createWorld } from '../support/world';
 import { collectorEntry, putAll } from './bus';
-import { expectThat, seeded, shuffled, until, type Scenario } from './scenario';
+import { expectThat, until, type Scenario } from './scenario';
 
 const SIZES = { full: { events: 10_000, hosts: 200, tenants: 20 }, ci: { events: 600, hosts: 20, tenants: 5 } };
 

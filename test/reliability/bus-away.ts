@@ -9,8 +9,8 @@ import { alarmClearedNotification, alarmNotification } from '../../lib/contracts
 import { awsClients } from '../../lib/platform/aws-clients';
 import { config } from '../../lib/platform/config';
 import { localPorts } from '../../lib/platform/local-stack/local-endpoints';
-import { createWorld } from '../support/world';
-import { expectThat, sleep, until, type Scenario } from './scenario';
+import { createWorld, sleep } from '../support/world';
+import { expectThat, until, type Scenario } from './scenario';
 
 const SIZES = {
   full: { awayS: 600, everyMs: 5000 },

@@ -6,10 +6,11 @@ import { alarmClearedNotification, alarmNotification } from '../../lib/contracts
 import type { FaultRecord } from '../../lib/inspector/fault-record';
 import { awsClients } from '../../lib/platform/aws-clients';
 import { config } from '../../lib/platform/config';
-import { createWorld, type World } from '../support/world';
+import { seeded, shuffled } from '../support/seeded-random';
+import { createWorld, sleep, type World } from '../support/world';
 import { collectorEntry, putAll } from './bus';
 import { withOwnStack } from './own-stack';
-import { expectThat, seeded, shuffled, sleep, until, type Scenario } from './scenario';
+import { expectThat, until, type Scenario } from './scenario';
 
 const SIZES = {
   full: { hosts: 300, burstS: 90, killsPerComponent: 2 },

@@ -8,10 +8,11 @@ import { monitorId } from '../../lib/inspector/ingest/doctor-events';
 import { awsClients } from '../../lib/platform/aws-clients';
 import { config } from '../../lib/platform/config';
 import { localApiUrl } from '../../lib/platform/local-stack/local-endpoints';
+import { alertmanagerWebhook } from '../support/alertmanager-webhook';
 import { applicationCredential, basicAuth } from '../support/keystone';
 import { localCloud } from '../support/openstack';
-import { createWorld } from '../support/world';
-import { expectThat, sleep, until, type Scenario } from './scenario';
+import { createWorld, sleep } from '../support/world';
+import { expectThat, until, type Scenario } from './scenario';
 
 /** 10 Hz for 10 s, ending up: 100 reports per monitor. */
 const CHANGES = 100;
@@ -62,25 +63,15 @@ export const flapping: Scenario = {
         const response = await fetch(`${localApiUrl()}/v1/alertmanager`, {
           method: 'POST',
           headers: { Authorization: alertmanager, 'Content-Type': 'application/json' },
-          body: JSON.stringify({
-            version: '4',
-            status: down ? 'firing' : 'resolved',
-            receiver: 'nfvi-doctor',
-            groupLabels: {},
-            commonLabels: {},
-            commonAnnotations: {},
-            externalURL: 'http://alertmanager:9093',
-            alerts: [
-              {
-                status: down ? 'firing' : 'resolved',
-                labels: { alertname: 'NodeNetworkInterfaceDown', instance: `${amHost}:9100`, device: 'eth1' },
-                annotations: { summary: 'eth1 down' },
-                startsAt: new Date(at - (down ? 0 : EVERY_MS)).toISOString(),
-                endsAt: down ? '0001-01-01T00:00:00Z' : new Date(at).toISOString(),
-                fingerprint,
-              },
-            ],
-          }),
+          body: JSON.stringify(
+            alertmanagerWebhook({
+              labels: { alertname: 'NodeNetworkInterfaceDown', instance: `${amHost}:9100`, device: 'eth1' },
+              annotations: { summary: 'eth1 down' },
+              startsAt: new Date(at - (down ? 0 : EVERY_MS)),
+              ...(down ? {} : { resolvedAt: new Date(at) }),
+              fingerprint,
+            }),
+          ),
         });
         return { status: response.status };
       };

@@ -8,9 +8,10 @@ import { localApiUrl, localPorts } from '../../lib/platform/local-stack/local-en
 import { mapSettled } from '../../lib/platform/map-settled';
 import { applicationCredential, basicAuth } from '../support/keystone';
 import { localCloud } from '../support/openstack';
+import { seeded } from '../support/seeded-random';
 import { createWorld } from '../support/world';
 import { collectorEntry, putAll } from './bus';
-import { expectThat, seeded, until, type Scenario } from './scenario';
+import { expectThat, until, type Scenario } from './scenario';
 
 const SIZES = { full: { malformed: 10_000, valid: 200 }, ci: { malformed: 300, valid: 20 } };
 

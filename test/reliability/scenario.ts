@@ -1,4 +1,5 @@
 import { localPorts } from '../../lib/platform/local-stack/local-endpoints';
+import { sleep } from '../support/world';
 /**
  * The reliability campaign's scenarios: each runs against the local stack (and the local
  * OpenStack where it says), at the campaign's full scale (`npm run reliability`) or at a smaller
@@ -43,8 +44,6 @@ export function expectThat(failures: string[], holds: boolean, failure: string):
   if (!holds) failures.push(failure);
 }
 
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 /** Polls until the check holds or the time is up; says whether it held. */
 export async function until(
   check: () => boolean | Promise<boolean>,
@@ -57,27 +56,6 @@ export async function until(
     if (Date.now() > deadline) return false;
     await sleep(everyMs);
   }
-}
-
-/** A deterministic random source, so that a run can be repeated (mulberry32). */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-export function shuffled<T>(items: readonly T[], random: () => number): T[] {
-  const copy = [...items];
-  for (let i = copy.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [copy[i], copy[j]] = [copy[j] as T, copy[i] as T];
-  }
-  return copy;
 }
 
 /**

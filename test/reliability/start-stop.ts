@@ -9,8 +9,10 @@ import { isListening, PROJECT_ROOT, STATE_DIR } from '../../infra/local/stack';
 import { COLLECTOR_SOURCE } from '../../lib/contracts/bus-events';
 import { portVariables, type LocalPorts } from '../../lib/platform/local-stack/local-endpoints';
 import { stageNames } from '../../lib/platform/stage-names';
+import { seeded } from '../support/seeded-random';
+import { sleep } from '../support/world';
 import { portsMovedBy } from './own-stack';
-import { expectThat, seeded, sleep, until, type Scenario } from './scenario';
+import { expectThat, until, type Scenario } from './scenario';
 
 /** `npm start` here runs beside the usual stack, on ports moved by this much. */
 const PORT_OFFSET = 300;

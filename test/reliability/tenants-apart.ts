@@ -2,9 +2,10 @@ import { callApi } from '../../infra/local/local-cloud';
 import { alarmClearedNotification, alarmNotification, type Alarm } from '../../lib/contracts/etsi-alarm';
 import { mapSettled } from '../../lib/platform/map-settled';
 import { keystoneTenants, type KeystoneTenant } from '../support/keystone';
-import { createWorld } from '../support/world';
+import { seeded } from '../support/seeded-random';
+import { createWorld, sleep } from '../support/world';
 import { collectorEntry, putAll } from './bus';
-import { expectThat, seeded, sleep, type Scenario } from './scenario';
+import { expectThat, type Scenario } from './scenario';
 
 const SIZES = {
   full: { events: 10_000, hosts: 100, tenants: 20, calls: 2_000 },

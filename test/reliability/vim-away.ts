@@ -9,7 +9,8 @@ import { alarmNotification } from '../../lib/contracts/etsi-alarm';
 import { awsClients } from '../../lib/platform/aws-clients';
 import { config } from '../../lib/platform/config';
 import { HOSTS, localCloud } from '../support/openstack';
-import { expectThat, sleep, until, type Scenario } from './scenario';
+import { sleep } from '../support/world';
+import { expectThat, until, type Scenario } from './scenario';
 
 const SIZES = {
   full: { serversPerHost: 8, awayS: 60 },

@@ -1,6 +1,7 @@
 import { createVerify } from 'node:crypto';
 import type { Agent } from 'node:https';
 import SnsPayloadValidator from 'sns-payload-validator';
+import { snsStringToSign } from '../../contracts/sns-signature';
 
 /** The message is not provably from Amazon SNS: it must not be acted on. */
 export class UntrustedMessageError extends Error {
@@ -30,13 +31,6 @@ const REASONS: Readonly<Record<string, string>> = {
 };
 
 const INVALID_SIGNATURE = 'Invalid Signature';
-
-/** The fields SNS signs, in its order (SNS's "Verifying the signatures of Amazon SNS messages"). */
-const SIGNED_FIELDS: Readonly<Record<string, readonly string[]>> = {
-  Notification: ['Message', 'MessageId', 'Subject', 'Timestamp', 'TopicArn', 'Type'],
-  SubscriptionConfirmation: ['Message', 'MessageId', 'SubscribeURL', 'Timestamp', 'Token', 'TopicArn', 'Type'],
-  UnsubscribeConfirmation: ['Message', 'MessageId', 'SubscribeURL', 'Timestamp', 'Token', 'TopicArn', 'Type'],
-};
 
 export interface SignatureVerifierOptions {
   /** Downloads SigningCertURL, e.g. the local stack's (localSnsCertificateAgent in lib/platform/local-stack/local-sns-certificate.ts). */
@@ -87,8 +81,8 @@ export class SignatureVerifier {
   }
 
   private async verifyLocalStack(message: Readonly<Record<string, unknown>>, certificateUrl: string): Promise<void> {
-    const fields = SIGNED_FIELDS[String(message.Type)];
-    if (!fields) throw new UntrustedMessageError(REASONS['Invalid Type'] as string);
+    const signed = snsStringToSign(message);
+    if (signed === undefined) throw new UntrustedMessageError(REASONS['Invalid Type'] as string);
     const version = String(message.SignatureVersion);
     if (version !== '1' && version !== '2')
       throw new UntrustedMessageError(REASONS['Invalid SignatureVersion'] as string);
@@ -105,11 +99,7 @@ export class SignatureVerifier {
       throw new SigningCertificateUnavailableError(error);
     });
     const verifier = createVerify(version === '1' ? 'sha1WithRSAEncryption' : 'sha256WithRSAEncryption');
-    for (const field of fields) {
-      if (message[field] !== undefined && message[field] !== null)
-        verifier.write(`${field}\n${String(message[field])}\n`);
-    }
-    verifier.end();
+    verifier.end(signed);
     let genuine = false;
     try {
       genuine = verifier.verify(pem, String(message.Signature ?? ''), 'base64');

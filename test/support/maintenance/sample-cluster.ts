@@ -1,4 +1,5 @@
 import { plannerInput, type PlannerInput } from '../../../lib/maintenance/planner/model';
+import { seeded } from '../seeded-random';
 
 /**
  * A reproducible cluster for tests and the benchmark: `hostCount` hosts of 8, 12 or 16 slots, the first
@@ -7,7 +8,7 @@ import { plannerInput, type PlannerInput } from '../../../lib/maintenance/planne
  * constraints that the initial placement keeps.
  */
 export function sampleCluster(seed: number, hostCount: number): PlannerInput {
-  const random = mulberry32(seed);
+  const random = seeded(seed);
   const between = (low: number, high: number) => low + Math.floor(random() * (high - low + 1));
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
 
@@ -58,16 +59,4 @@ export function sampleCluster(seed: number, hostCount: number): PlannerInput {
   });
 
   return plannerInput.parse({ hosts, instances, groups, maintenanceDuration: pick([300, 600, 900]) });
-}
-
-/** A small seeded generator (mulberry32): the same seed gives the same cluster on every machine. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
