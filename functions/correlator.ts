@@ -11,8 +11,8 @@ const sinceMs = (from: number | string, to: string) =>
 
 /**
  * The metrics an operator watches the 1-second promise with: detection (the collector's
- * observedAt) to the notifications accepted by SNS, the correlator's own start to its first
- * (SNS) and last (the bus event) publish, notifications sent, quarantined inputs by source.
+ * observedAt) to the notifications accepted by SNS, the correlator's own start to its notifications
+ * accepted and to its bus event put (sent together), notifications sent, quarantined inputs by source.
  */
 function measure(event: unknown, startedAt: number, result: CorrelationOutcome): void {
   metrics.addMetric(`correlator.${result.outcome}`, MetricUnit.Count, 1);
@@ -23,8 +23,8 @@ function measure(event: unknown, startedAt: number, result: CorrelationOutcome):
       MetricUnit.Milliseconds,
       sinceMs(result.observedAt, result.notifiedAt),
     );
-    metrics.addMetric('correlator.toFirstPublish', MetricUnit.Milliseconds, sinceMs(startedAt, result.notifiedAt));
-    metrics.addMetric('correlator.toLastPublish', MetricUnit.Milliseconds, sinceMs(startedAt, result.emittedAt));
+    metrics.addMetric('correlator.toNotified', MetricUnit.Milliseconds, sinceMs(startedAt, result.notifiedAt));
+    metrics.addMetric('correlator.toFaultEvent', MetricUnit.Milliseconds, sinceMs(startedAt, result.emittedAt));
   }
   if (result.outcome === 'quarantined') {
     const bySource = metrics.singleMetric();

@@ -49,8 +49,8 @@ export type CorrelationOutcome =
   | ({ outcome: 'RAISED' | 'UPDATED' | 'CLEARED'; republished: number } & Publication);
 
 /**
- * What publishing a transition did: its notifications, when SNS had accepted them (the first
- * publish), when its bus event was put (the last), and when the fault was observed.
+ * What publishing a transition did: its notifications, when SNS had accepted them all, when its
+ * bus event was put (both sent at once), and when the fault was observed.
  */
 export interface Publication {
   notifications: number;
@@ -72,7 +72,8 @@ const NO_INVENTORY: HostInventory = { known: true, instances: [] };
  *    finish publishing a transition whose publisher failed or ended without publishing, and
  *    recording one the fault API's copy of the alarms does not show yet;
  * 4. decide the alarm transition and store it with a conditional write (re-read on conflict);
- * 5. publish the admin and tenant notifications, then FaultConfirmed/FaultCleared on the bus;
+ * 5. publish the admin and tenant notifications and, at the same time, FaultConfirmed/FaultCleared
+ *    on the bus;
  * 6. mark the transition published, so that a duplicate event publishes nothing again;
  * 7. bring the fault API's copy of the alarms up to date, and mark that too. It comes last so
  *    that it never delays a notification nor, if slow, makes a retry publish them again.
@@ -199,18 +200,21 @@ async function publish(record: FaultRecord, deps: CorrelatorDeps): Promise<Publi
   if (record.publishBy && deps.clock().getTime() > Date.parse(record.publishBy))
     throw new PublicationDeadlinePassedError(record);
   const deliveries = deliveriesOf(record);
-  let notifiedAt: string;
-  try {
-    await deps.notifier.publish(deliveries);
-    notifiedAt = deps.clock().toISOString();
-    const event = faultEventOf(record);
-    if (event) await deps.faultEvents.emit(event);
-  } catch (error) {
+  const event = faultEventOf(record);
+  // The bus event goes out beside the notifications, never after them: the VIM adapter hears at
+  // once, and a retry that emits it again is harmless (the adapter skips a transition it applied).
+  const stamp = <T>(promise: Promise<T>) => promise.then(() => deps.clock().toISOString());
+  const [notified, emitted] = await Promise.allSettled([
+    stamp(deps.notifier.publish(deliveries)),
+    event ? stamp(deps.faultEvents.emit(event)) : Promise.resolve(undefined),
+  ]);
+  if (notified.status === 'rejected' || emitted.status === 'rejected') {
     // Let the retry of this or any later event take over at once.
     await deps.faults.markPublishFailed(record.host, record.faultKey, record.transitionSeq).catch(() => undefined);
-    throw error;
+    throw notified.status === 'rejected' ? notified.reason : (emitted as PromiseRejectedResult).reason;
   }
-  const emittedAt = deps.clock().toISOString();
+  const notifiedAt = notified.value;
+  const emittedAt = emitted.value ?? notifiedAt;
   await deps.faults.markPublished(record.host, record.faultKey, record.transitionSeq);
   await recordAlarmViews(record, deps);
   return {

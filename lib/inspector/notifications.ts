@@ -1,9 +1,10 @@
-import { v5 as uuidv5 } from 'uuid';
+import { parse as uuidParse, v5 as uuidv5 } from 'uuid';
 import type { Alarm, FaultNotification } from '../contracts/etsi-alarm';
 import { type Audience } from '../notifier/ports';
 import type { FaultRecord } from './fault-record';
 
-const NOTIFICATION_ID_NAMESPACE = 'c0f7e7a4-6a43-4b53-9a26-0f4de2b1d6a9';
+/** Parsed once: v5 would parse a namespace string again for every id (a correlator's hot path). */
+const NOTIFICATION_ID_NAMESPACE = uuidParse('c0f7e7a4-6a43-4b53-9a26-0f4de2b1d6a9');
 
 /** SNS message attributes, for subscription filter policies. */
 export type NotificationAttributes = {

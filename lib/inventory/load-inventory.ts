@@ -1,5 +1,9 @@
 import { type InventoryFile, type InventoryInstance } from '../contracts/inventory';
 import { type TenantTopicRegistry } from '../notifier/ports';
+import { mapSettled } from '../platform/map-settled';
+
+/** Hosts written at once: enough to keep the table busy, few enough not to queue on the client's sockets. */
+const HOSTS_AT_ONCE = 32;
 
 export interface InventoryWriter {
   /** Makes the host's stored instances exactly these. */
@@ -23,7 +27,11 @@ export async function loadInventory(
   now: Date,
 ): Promise<LoadedInventory> {
   const syncedAt = now.toISOString();
-  await Promise.all(inventory.hosts.map((host) => writer.replaceHost(host.name, host.instances, syncedAt)));
+  const written = await mapSettled(inventory.hosts, HOSTS_AT_ONCE, (host) =>
+    writer.replaceHost(host.name, host.instances, syncedAt),
+  );
+  const failed = written.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
   const tenantIds = [...new Set(inventory.hosts.flatMap((h) => h.instances.map((i) => i.tenantId)))];
   return {
     hosts: inventory.hosts.length,

@@ -101,6 +101,7 @@ const environment = z.object({
     .string()
     .regex(/^2\.\d+$/)
     .optional(),
+  NFVI_VIM_CONCURRENCY: z.coerce.number().int().min(1).max(500).optional(),
 });
 
 export type Config = {
@@ -155,6 +156,8 @@ export type Config = {
     credentialsFile: string | undefined;
     endpointInterface: 'public' | 'internal' | 'admin';
     maxMicroversion: string | undefined;
+    /** The VIM adapter's calls in flight at once (a host's reset-state calls); Nova's client default if unset. */
+    concurrency: number | undefined;
   };
 };
 
@@ -221,6 +224,7 @@ export function configFrom(env: NodeJS.ProcessEnv): Config {
       credentialsFile: e.NFVI_VIM_CREDENTIALS_FILE || undefined,
       endpointInterface: e.NFVI_VIM_ENDPOINT_INTERFACE,
       maxMicroversion: e.NFVI_NOVA_MAX_MICROVERSION,
+      concurrency: e.NFVI_VIM_CONCURRENCY,
     },
   };
 }

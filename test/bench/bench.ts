@@ -8,10 +8,10 @@
  * 3. detection (Doctor's measure): hosts as network namespaces with an nfvi-collector each;
  *    `ip link set down` (T00) -> the tenant's subscriber (T09), detection (T00 -> T01) apart,
  *    for a data link (the host reports it) and a management link (its peers' quorum reports it);
- * 4. VIM path (unless VIM=none): a fake host of the local OpenStack with 50 servers of two
- *    projects fails; Doctor's profiler points T09 (tenants notified), T04 (host forced down) and
- *    T03 (all instances in ERROR), from PutEvents, as the VIM adapter reports them; Nova is
- *    checked to show that state.
+ * 4. Doctor side by side (unless VIM=none): Doctor's monitor payload to Doctor's sample inspector
+ *    and to nfvi-doctor's Doctor route in turn, 20 and 50 instances on a fake host of the local
+ *    OpenStack; T04 (host forced down) and T03 (all instances ERROR) from Nova's database, T09
+ *    at the tenants' subscriber, and the ratios (test/bench/doctor-side-by-side.ts).
  * 5. maintenance makespan of simulated 20-host clusters (test/bench/maintenance-makespan.ts);
  * 6. switch-over (unless VIM=none; 4 and 6 run first): the example VNF manager, subscribed through the fault API and
  *    verifying SNS signatures with the consumer kit, switches its pair over when the active's
@@ -25,8 +25,7 @@ import { awsClients, destroyAwsClients } from '../../lib/platform/aws-clients';
 import { config } from '../../lib/platform/config';
 
 import { createAdminTopic } from '../../infra/local/bootstrap';
-import { watchBus } from '../../infra/local/bus-watcher';
-import { callApi, LocalCloud } from '../../infra/local/local-cloud';
+import { LocalCloud } from '../../infra/local/local-cloud';
 import { useLocalEnvironment } from '../../infra/local/local-env';
 import { startOpenStack } from '../../infra/local/openstack';
 import { SnsHttpSubscriber } from '../../infra/local/sns-http-subscriber';
@@ -34,37 +33,29 @@ import { PROJECT_ROOT, startLocalStack } from '../../infra/local/stack';
 import { DynamoDbInventory } from '../../lib/adapters/dynamodb/dynamodb-inventory';
 import { FaultInjector } from '../../lib/adapters/eventbridge/fault-injector';
 import { TenantTopics } from '../../lib/adapters/sns/tenant-topics';
+import { startPrivateDynamoDb } from '../support/private-dynamodb';
+import { awsProjection, printAwsProjection } from './aws-projection';
+import { correlationCore, printCorrelationCore } from './correlation-core';
+import {
+  DOCTOR_SIDE_BY_SIDE_COUNTS,
+  DOCTOR_SIDE_BY_SIDE_RUNS,
+  doctorSideBySide,
+  printDoctorSideBySide,
+} from './doctor-side-by-side';
 import { FENCING_INSTANCES, FENCING_RUNS, fencingRecovery } from './fencing-recovery';
+import { inventoryScale, printInventoryScale } from './inventory-scale';
 import { maintenanceMakespan, printMaintenance } from './maintenance-makespan';
 import { NETNS_HOST_FAULTS, NETNS_LINK_FAULTS, netnsDetection, type DetectionSample } from './netns-detection';
+import { summary } from './percentiles';
 import { SWITCH_OVER_RUNS, vnfSwitchOver } from './vnf-switch-over';
 
 import { type InventoryFile } from '../../lib/contracts/inventory';
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const LATENCY_FAULTS = Number(process.env.NFVI_BENCH_FAULTS ?? 200);
 const WARMUP_FAULTS = 10;
 const BURST = { hosts: 40, instancesPerHost: 50, tenants: 100 };
 
 const run = Date.now().toString(36);
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number;
-}
-
-function summary(values: number[]) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return {
-    count: sorted.length,
-    min: sorted[0] ?? NaN,
-    p50: percentile(sorted, 50),
-    p95: percentile(sorted, 95),
-    p99: percentile(sorted, 99),
-    max: sorted[sorted.length - 1] ?? NaN,
-    mean: Math.round((sorted.reduce((a, b) => a + b, 0) / sorted.length) * 10) / 10,
-  };
-}
 
 async function load(inventory: InventoryFile): Promise<Map<string, string>> {
   const cfg = config();
@@ -103,7 +94,9 @@ async function burst(subscriber: SnsHttpSubscriber, injector: FaultInjector) {
   for (const [tenant, arn] of topics) await subscriber.subscribe(arn, tenant);
   const expected = BURST.hosts * BURST.instancesPerHost;
   const isBurst = (name: string) => name.startsWith(`bench-burst-${run}-`);
-  const count = () => subscriber.received.filter((m) => isBurst(m.subscription)).length;
+  // Distinct ids: a copy of a notification does not stand for one still missing.
+  const count = () =>
+    new Set(subscriber.received.filter((m) => isBurst(m.subscription)).map((m) => String(m.message.id))).size;
   // Warm the correlator outside the measurement, with a burst on hosts of no tenant.
   await injector.put(hosts.map((h) => injector.link(`${h.name}-warmup`, 'down')));
   await new Promise((r) => setTimeout(r, 3000));
@@ -111,105 +104,63 @@ async function burst(subscriber: SnsHttpSubscriber, injector: FaultInjector) {
   const sentAt = await injector.put(hosts.map((h) => injector.link(h.name, 'down')));
   const deadline = Date.now() + 120_000;
   while (count() < expected && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-  const received = subscriber.received.filter((m) => isBurst(m.subscription));
-  const arrivals = received.map((m) => m.receivedAt - sentAt);
+  const firstCopies = new Map<string, number>();
+  for (const m of subscriber.received.filter((m) => isBurst(m.subscription)))
+    if (!firstCopies.has(String(m.message.id))) firstCopies.set(String(m.message.id), m.receivedAt - sentAt);
+  const arrivals = [...firstCopies.values()];
   const lastMs = Math.max(...arrivals);
+  // A copy arrives after its first, if at all: a moment more to count them.
+  await new Promise((r) => setTimeout(r, 2000));
+  const received = subscriber.received.filter((m) => isBurst(m.subscription));
+  const ids = received.map((m) => String(m.message.id));
   return {
     ...BURST,
     expectedNotifications: expected,
     receivedNotifications: received.length,
+    /** Notifications that arrived more than once under the same id (the same transition published twice). */
+    duplicateIds: ids.length - new Set(ids).size,
     tenantsNotified: new Set(received.map((m) => m.subscription)).size,
     firstNotificationMs: Math.min(...arrivals),
     lastNotificationMs: lastMs,
-    notificationsPerSecond: Math.round((received.length / lastMs) * 1000),
+    notificationsPerSecond: Math.round((firstCopies.size / lastMs) * 1000),
     perNotification: summary(arrivals),
   };
 }
 
-const VIM_RUNS = 3;
-const VIM_INSTANCES = 50;
+const SCALE_DYNAMODB_PORT = Number(process.env.NFVI_BENCH_DYNAMODB_PORT ?? 8123);
 
-async function vimPath(cloud: LocalCloud, subscriber: SnsHttpSubscriber, injector: FaultInjector) {
-  const host = cloud.env.computeHosts[0] as string;
-  const nova = cloud.nova();
-  await cloud.deleteAll((await nova.listServers({ host })).filter((s) => s.name.startsWith('bench-')));
-  await nova.forceDown(host, false);
-  const half = Array.from({ length: VIM_INSTANCES / 2 }, (_, i) => i);
-  const servers = [
-    ...(await cloud.boot(
-      'tenant-a',
-      host,
-      half.map((i) => `bench-a-${i}`),
-    )),
-    ...(await cloud.boot(
-      'tenant-b',
-      host,
-      half.map((i) => `bench-b-${i}`),
-    )),
-  ];
-  const synced = await callApi('POST', '/v1/inventory/sync', await cloud.adminToken());
-  if (synced.status !== 200) throw new Error(`inventory sync answered ${synced.status}`);
-  const tenants = ['tenant-a', 'tenant-b'].map((name) => cloud.projectId(name));
-  for (const tenant of tenants) {
-    const answer = await callApi('GET', `/v1/tenants/${tenant}/topic`, await cloud.adminToken());
-    await subscriber.subscribe(String(answer.body.topicArn), `vim-${tenant}`);
-  }
-  const bus = await watchBus();
-  const runs: { t09FirstMs: number; t09LastMs: number; t04Ms: number; t03Ms: number }[] = [];
+/** The inventory scale section on a DynamoDB Local of its own: two inventories side by side, 210,000 items. */
+async function scaleOnPrivateDynamoDb() {
+  const db = await startPrivateDynamoDb(SCALE_DYNAMODB_PORT, [
+    { stage: 'bench-scale', table: 'InventoryTable' },
+    { stage: 'bench-scale-small', table: 'InventoryTable' },
+    { stage: 'bench-scale', table: 'AlarmsTable' },
+  ]);
   try {
-    for (let run = 0; run < VIM_RUNS; run++) {
-      const received = () =>
-        subscriber.received.filter((m) => m.subscription.startsWith('vim-') && m.attributes.host === host);
-      const before = received().length;
-      const reportsBefore = bus.entries.length;
-      const sentAt = await injector.put([injector.link(host, 'down')]);
-      const deadline = Date.now() + 60_000;
-      const report = () =>
-        bus.entries
-          .slice(reportsBefore)
-          .filter((e) => e.DetailType === 'VimActionsApplied')
-          .map((e) => JSON.parse(e.Detail) as { host: string; forcedDownAt?: string; instancesErroredAt?: string })
-          .find((d) => d.host === host && d.instancesErroredAt);
-      while ((received().length < before + VIM_INSTANCES || !report()) && Date.now() < deadline) await sleep(20);
-      const arrivals = received()
-        .slice(before)
-        .map((m) => m.receivedAt - sentAt);
-      const applied = report();
-      if (!applied?.forcedDownAt || !applied.instancesErroredAt) throw new Error('the VIM adapter reported no actions');
-      const statuses = await Promise.all(servers.map(async (s) => (await nova.getServer(s.id)).status));
-      if (!statuses.every((st) => st === 'ERROR') || !(await cloud.computeService(host)).forcedDown) {
-        throw new Error('Nova does not show the host forced down with its servers in ERROR');
-      }
-      runs.push({
-        t09FirstMs: Math.min(...arrivals),
-        t09LastMs: Math.max(...arrivals),
-        t04Ms: Date.parse(applied.forcedDownAt) - sentAt,
-        t03Ms: Date.parse(applied.instancesErroredAt) - sentAt,
-      });
-      await injector.put([injector.link(host, 'up')]);
-      await eventuallyUp(cloud, host);
-      await nova.resetStateAll(
-        servers.map((s) => s.id),
-        'active',
-      );
-    }
+    return await inventoryScale(
+      db.client,
+      {
+        inventory: db.table('bench-scale', 'InventoryTable'),
+        smallInventory: db.table('bench-scale-small', 'InventoryTable'),
+        alarms: db.table('bench-scale', 'AlarmsTable'),
+      },
+      { cleanup: false },
+    );
   } finally {
-    bus.close();
-    await cloud.deleteAll(servers);
-  }
-  return { host, instances: VIM_INSTANCES, runs };
-}
-
-async function eventuallyUp(cloud: LocalCloud, host: string): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while ((await cloud.computeService(host)).forcedDown) {
-    if (Date.now() > deadline) throw new Error(`${host} stayed forced down after the recovery`);
-    await sleep(200);
+    await db.stop();
   }
 }
 
 async function main(): Promise<void> {
   useLocalEnvironment();
+  // CPU-bound and DynamoDB-bound sections first, before the stack and OpenStack share the cores.
+  process.stdout.write('correlation core: in-memory ports, one core ...\n');
+  const core = await correlationCore();
+  printCorrelationCore(core);
+  process.stdout.write('inventory scale: 10,000 hosts / 200,000 instances / 5,000 tenants in DynamoDB Local ...\n');
+  const scale = await scaleOnPrivateDynamoDb();
+  printInventoryScale(scale);
+  const projection = awsProjection();
   const stack = await startLocalStack();
   try {
     await createAdminTopic();
@@ -219,8 +170,11 @@ async function main(): Promise<void> {
     // The VIM first: the faults of the hosts below, which Nova does not know, leave the VIM
     // adapter hundreds of reset-state calls that keep the local nova-api busy for minutes.
     const cloud = process.env.NFVI_VIM === 'none' ? undefined : new LocalCloud(await startOpenStack(3));
-    if (cloud) process.stdout.write(`VIM path: ${VIM_INSTANCES} servers on a fake host, ${VIM_RUNS} runs ...\n`);
-    const vim = cloud && (await vimPath(cloud, subscriber, injector));
+    if (cloud)
+      process.stdout.write(
+        `Doctor side by side: ${DOCTOR_SIDE_BY_SIDE_COUNTS.join(' and ')} instances on a fake host, ${DOCTOR_SIDE_BY_SIDE_RUNS} runs each ...\n`,
+      );
+    const doctor = cloud && (await doctorSideBySide(cloud, subscriber, run));
     if (cloud)
       process.stdout.write(
         `switch-over: the example VNF manager, ${SWITCH_OVER_RUNS} faults on its active's host ...\n`,
@@ -290,7 +244,7 @@ async function main(): Promise<void> {
         dataLinkDown: linkFault,
         managementLinkDownByPeerQuorum: hostDown,
       },
-      vimPath: vim,
+      doctorSideBySide: doctor,
       vnfSwitchOver: switchOver && {
         note: 'PutEvents -> the example VNF manager switched its pair over (SNS HTTP delivery, signature verified by the consumer kit)',
         switchOverMs,
@@ -305,6 +259,9 @@ async function main(): Promise<void> {
         ...fencingSummary,
       },
       maintenanceMakespan: maintenance,
+      correlationCore: core,
+      inventoryScale: scale,
+      awsProjection: projection,
     };
     const table = [
       ['measure', 'count', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms'],
@@ -358,13 +315,10 @@ async function main(): Promise<void> {
       `\n${table.map((row) => row.map((v, c) => String(v).padEnd(widths[c] ?? 0)).join('  ')).join('\n')}\n`,
     );
     process.stdout.write(
-      `burst: last of ${rack.receivedNotifications}/${rack.expectedNotifications} tenant notifications (${rack.tenantsNotified} tenants) after ${rack.lastNotificationMs} ms, ${rack.notificationsPerSecond} notifications/s\n`,
+      `burst: last of ${rack.receivedNotifications}/${rack.expectedNotifications} tenant notifications (${rack.tenantsNotified} tenants) after ${rack.lastNotificationMs} ms, ${rack.notificationsPerSecond} notifications/s, ${rack.duplicateIds} duplicate ids at the wire\n`,
     );
-    for (const [i, r] of (vim?.runs ?? []).entries()) {
-      process.stdout.write(
-        `VIM path run ${i + 1}, ${vim?.host} with ${vim?.instances} servers: T09 first/last tenant notification ${r.t09FirstMs}/${r.t09LastMs} ms, T04 host forced down ${r.t04Ms} ms, T03 all instances ERROR ${r.t03Ms} ms\n`,
-      );
-    }
+    if (doctor) printDoctorSideBySide(doctor);
+    printAwsProjection(projection);
     const dir = join(PROJECT_ROOT, 'bench-results');
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);

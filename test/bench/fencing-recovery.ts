@@ -104,6 +104,10 @@ export async function fencingRecovery(
       );
       await injector.put(votes(dead, true));
       await cloud.returnHost(dead);
+      // The next run evacuates to this host: it must be in service again (its force-down undone,
+      // which Nova allows once its nova-compute is back: the VIM adapter's next retry, within a minute).
+      for (const deadline = Date.now() + 120_000; (await cloud.computeService(dead)).forcedDown; await sleep(500))
+        if (Date.now() > deadline) throw new Error(`${dead} stayed forced down after it came back`);
     }
   } finally {
     await callApi('PUT', '/v1/recovery-policy', tenantToken, { policy: 'notify-only' });

@@ -1,4 +1,4 @@
-import { KeystoneSession } from '../../lib/adapters/openstack/keystone';
+import { KeystoneSession, type ServiceRequest } from '../../lib/adapters/openstack/keystone';
 import { adminCredentials } from '../../lib/adapters/openstack/local-openstack';
 import { NeutronClient } from '../../lib/adapters/openstack/neutron';
 import { NovaClient, type Server } from '../../lib/adapters/openstack/nova';
@@ -81,6 +81,28 @@ describe('OpenStack client (real Keystone + Nova + Neutron)', () => {
       expect(await cloud.computeService(source)).toMatchObject({ forcedDown: true, state: 'down' });
       await client.forceDown(source, false);
       expect((await cloud.computeService(source)).forcedDown).toBe(false);
+    });
+
+    it('forces a host down with one Nova call once it knows the service ids (one listing for every host)', async () => {
+      // Prepare
+      const calls: string[] = [];
+      class CountingNova extends NovaClient {
+        protected override call(request: ServiceRequest, version?: `2.${number}`): Promise<unknown> {
+          calls.push(`${request.method} ${request.path.split('?')[0]}`);
+          return super.call(request, version);
+        }
+      }
+      const client = new CountingNova(new KeystoneSession(adminCredentials(cloud.env)));
+      await client.forceDown(source, false);
+      calls.length = 0;
+
+      // Act
+      await client.forceDown(target, true);
+      await client.forceDown(target, false);
+
+      // Assess
+      expect(calls).toEqual([expect.stringMatching(/^PUT \/os-services\/\S+$/), expect.stringMatching(/^PUT /)]);
+      expect((await cloud.computeService(target)).forcedDown).toBe(false);
     });
 
     it.each([

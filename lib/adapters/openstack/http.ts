@@ -26,6 +26,8 @@ export interface VimRequest {
   body?: unknown;
   /** Retry transient failures; false for calls that must not run twice (e.g. a migration). */
   retry?: boolean;
+  /** This call's own timeout, instead of the session's. */
+  timeoutMs?: number;
 }
 
 export interface VimResponse {
@@ -55,7 +57,7 @@ export async function vimFetch(request: VimRequest, options: HttpOptions = DEFAU
           ...request.headers,
         },
         body: request.body === undefined ? undefined : JSON.stringify(request.body),
-        signal: AbortSignal.timeout(options.timeoutMs),
+        signal: AbortSignal.timeout(request.timeoutMs ?? options.timeoutMs),
       });
       const body = await response.text();
       if (response.ok) return { status: response.status, headers: response.headers, body };

@@ -84,8 +84,15 @@ export interface NovaOptions {
   /** Caps the negotiated microversion (e.g. '2.52' to use the pre-2.53 service calls). */
   maxMicroversion?: Microversion;
   pageSize?: number;
+  /** Reset-state calls in flight at once (Doctor's inspector sends them all at once). */
   resetConcurrency?: number;
 }
+
+/** How long a server action may wait for nova-api's answer. */
+const ACTION_TIMEOUT_MS = 20_000;
+
+/** The reset-state calls in flight at once unless configured: a host's instances, as Doctor sends them. */
+export const DEFAULT_RESET_CONCURRENCY = 64;
 
 const toService = (s: z.infer<typeof serviceSchema>): ComputeService => ({
   id: s.id,
@@ -114,6 +121,8 @@ const toServer = (s: z.infer<typeof serverSchema>): Server => ({
  */
 export class NovaClient {
   private negotiated: Promise<Microversion> | undefined;
+  /** nova-compute service ids by host: they change only when a service is deleted and registers again. */
+  private serviceIds: Promise<Map<string, string>> | undefined;
 
   constructor(
     private readonly session: KeystoneSession,
@@ -147,8 +156,7 @@ export class NovaClient {
   async forceDown(host: string, forcedDown: boolean): Promise<void> {
     const mv = await this.microversion();
     if (atLeast(mv, '2.53')) {
-      const service = await this.computeService(host);
-      await this.call({ method: 'PUT', path: `/os-services/${service.id}`, body: { forced_down: forcedDown } });
+      await this.updateService(host, { forced_down: forcedDown });
     } else if (atLeast(mv, '2.11')) {
       await this.call({
         method: 'PUT',
@@ -170,9 +178,10 @@ export class NovaClient {
   async setServiceEnabled(host: string, enabled: boolean, reason?: string): Promise<void> {
     const mv = await this.microversion();
     if (atLeast(mv, '2.53')) {
-      const service = await this.computeService(host);
-      const body = enabled ? { status: 'enabled' } : { status: 'disabled', disabled_reason: reason ?? 'nfvi-doctor' };
-      await this.call({ method: 'PUT', path: `/os-services/${service.id}`, body });
+      await this.updateService(
+        host,
+        enabled ? { status: 'enabled' } : { status: 'disabled', disabled_reason: reason ?? 'nfvi-doctor' },
+      );
       return;
     }
     const body = enabled
@@ -222,7 +231,7 @@ export class NovaClient {
     serverIds: readonly string[],
     state: 'error' | 'active' = 'error',
   ): Promise<{ id: string; error: unknown }[]> {
-    const results = await mapSettled(serverIds, this.options.resetConcurrency ?? 20, (id) =>
+    const results = await mapSettled(serverIds, this.options.resetConcurrency ?? DEFAULT_RESET_CONCURRENCY, (id) =>
       this.resetState(id, state),
     );
     return results.flatMap((r, i) =>
@@ -262,8 +271,43 @@ export class NovaClient {
     return service;
   }
 
+  /**
+   * PUT /os-services/{id} of the host's nova-compute (microversion 2.53 and later), with the id
+   * from the cache: one call, as the pre-2.53 force-down by host name was. A 404 (the service
+   * registered again under a new id) refreshes the ids and tries once more.
+   */
+  private async updateService(host: string, body: Record<string, unknown>): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      const id = await this.serviceId(host, attempt > 1);
+      try {
+        await this.call({ method: 'PUT', path: `/os-services/${id}`, body });
+        return;
+      } catch (error) {
+        if (attempt === 1 && error instanceof VimError && error.status === 404) continue;
+        throw error;
+      }
+    }
+  }
+
+  private async serviceId(host: string, refresh: boolean): Promise<string> {
+    const cached = refresh ? undefined : (await this.serviceIds?.catch(() => undefined))?.get(host);
+    if (cached) return cached;
+    // One listing of every compute service fills the cache for all hosts at once.
+    this.serviceIds = this.listServices({ binary: 'nova-compute' }).then(
+      (services) => new Map(services.map((service) => [service.host, service.id])),
+    );
+    const id = (await this.serviceIds).get(host);
+    if (!id) throw new VimError('compute', 'GET', '/os-services', 404, `no nova-compute service on host ${host}`);
+    return id;
+  }
+
+  /**
+   * A server action waits its turn behind the others a busy nova-api is serving (Doctor's inspector
+   * sends one per instance, all at once, and waits as long as it takes): a call given up on early
+   * still runs in Nova, and its retry would only lengthen the queue.
+   */
   private async action(serverId: string, body: Record<string, unknown>, retry = true): Promise<void> {
-    await this.call({ method: 'POST', path: `/servers/${serverId}/action`, body, retry });
+    await this.call({ method: 'POST', path: `/servers/${serverId}/action`, body, retry, timeoutMs: ACTION_TIMEOUT_MS });
   }
 
   private async paginate<S extends z.ZodType>(path: string, key: string, item: S): Promise<z.infer<S>[]> {

@@ -24,10 +24,10 @@ export function vimConnection(credentialsValue: unknown, cfg: Config['vim']): Vi
   const keystone = new KeystoneSession(credentials, undefined, cfg.endpointInterface);
   const connection = {
     keystone,
-    nova: new NovaClient(
-      keystone,
-      cfg.maxMicroversion ? { maxMicroversion: cfg.maxMicroversion as `2.${number}` } : {},
-    ),
+    nova: new NovaClient(keystone, {
+      ...(cfg.maxMicroversion ? { maxMicroversion: cfg.maxMicroversion as `2.${number}` } : {}),
+      ...(cfg.concurrency ? { resetConcurrency: cfg.concurrency } : {}),
+    }),
     neutron: new NeutronClient(keystone),
   };
   cached = { raw, connection };

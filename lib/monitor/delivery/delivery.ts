@@ -1,9 +1,10 @@
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { COLLECTOR_SOURCE } from '../../contracts/bus-events';
+import { planBatches } from '../../platform/batch-plan';
 import { fullJitter } from '../../platform/full-jitter';
 import type { Report } from '../report';
-import { entrySize, planBatches, PUT_EVENTS_LIMITS } from './batches';
+import { entrySize, PUT_EVENTS_LIMITS } from './batches';
 import type { BusEntry, DeliveryLogger, EntryResult, EventSink } from './ports';
 import { SeqAllocator } from './seq';
 import { Spool, type SpooledEvent } from './spool';
@@ -163,7 +164,7 @@ export class Delivery {
         await this.idle();
         continue;
       }
-      const { batches, oversized } = planBatches(ready, (entry) => entry.size);
+      const { batches, oversized } = planBatches(ready, (entry) => entry.size, PUT_EVENTS_LIMITS);
       for (const entry of oversized) {
         this.queue.splice(this.queue.indexOf(entry), 1);
         this.setAside(entry, `entry of ${entry.size} bytes; PutEvents takes less than ${PUT_EVENTS_LIMITS.maxBytes}`);

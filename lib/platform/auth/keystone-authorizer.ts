@@ -30,14 +30,15 @@ export class UnauthorizedError extends Error {
   }
 }
 
-const CACHE_TTL_MS = 60_000;
+/** keystonemiddleware's default token_cache_time: a revoked token is honoured at most this long. */
+const CACHE_TTL_MS = 300_000;
 /** Past this many cached tokens, expired ones are dropped. */
 const CACHE_MAX_ENTRIES = 1000;
 const ADMIN_ROLE = 'admin';
 
 /**
- * Validates X-Auth-Token against Keystone, remembering valid tokens for a minute (never past
- * their expiry) by digest, so a burst of calls costs Keystone one validation: calls that arrive
+ * Validates X-Auth-Token against Keystone, remembering valid tokens for five minutes (never past
+ * their expiry) by digest, as keystonemiddleware does, so a burst of calls costs Keystone one validation: calls that arrive
  * while a credential is being looked up wait for that look-up instead of making their own.
  */
 export class KeystoneAuthorizer {

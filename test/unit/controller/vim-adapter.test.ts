@@ -27,7 +27,7 @@ async function afterHostFault(): Promise<VimAdapter> {
 
 describe('Use case: apply a fault event to the VIM', () => {
   describe('a host fault confirmed', () => {
-    it('forces the compute service down before it resets every instance of the host to error', async () => {
+    it('forces the compute service down and resets every instance of the host to error', async () => {
       // Prepare
       const { deps, vim } = vimAdapter();
 
@@ -36,6 +36,82 @@ describe('Use case: apply a fault event to the VIM', () => {
 
       // Assess
       expect(vim.calls).toEqual([forceDown(true), resetToError('vm-1', 'vm-2')]);
+    });
+
+    it('sends the resets once the force-down is answered, all of them at once', async () => {
+      // Prepare
+      const { deps, vim } = vimAdapter();
+      const release = vim.hold('forceDown');
+
+      // Act
+      const applying = applyFaultEvent(faultConfirmedEvent({ instances: ['vm-1', 'vm-2'] }), deps);
+      await new Promise((resolve) => setImmediate(resolve));
+      const beforeAnswer = [...vim.calls];
+      release();
+
+      // Assess
+      expect(beforeAnswer).toEqual([forceDown(true)]);
+      expect(await applying).toMatchObject({ outcome: 'applied', forcedDown: true });
+      expect(vim.calls).toEqual([forceDown(true), resetToError('vm-1', 'vm-2')]);
+    });
+
+    it('calls the VIM before its own bookkeeping has answered', async () => {
+      // Prepare
+      const { deps, vim, store } = vimAdapter();
+      let answer = () => {};
+      store.recordHeld = new Promise<void>((resolve) => (answer = resolve));
+
+      // Act
+      const applying = applyFaultEvent(faultConfirmedEvent(), deps);
+      await new Promise((resolve) => setImmediate(resolve));
+      const beforeBookkeeping = [...vim.calls];
+      answer();
+
+      // Assess
+      expect(beforeBookkeeping).toEqual([forceDown(true), resetToError('vm-1', 'vm-2')]);
+      expect(await applying).toMatchObject({ outcome: 'applied' });
+      expect(store.get(HOST, 'link:eno1')).toMatchObject({ appliedSeq: 1, pending: false });
+    });
+
+    it('records a clear before it gives the host back, so that a late force-down of the same host sees it', async () => {
+      // Prepare
+      const { deps, vim, store } = await afterHostFault();
+      let answer = () => {};
+      store.recordHeld = new Promise<void>((resolve) => (answer = resolve));
+
+      // Act
+      const applying = applyFaultEvent(faultClearedEvent(), deps);
+      await new Promise((resolve) => setImmediate(resolve));
+      const beforeBookkeeping = [...vim.calls];
+      answer();
+      await applying;
+
+      // Assess
+      expect(beforeBookkeeping).toEqual([]);
+      expect(vim.calls).toEqual([forceDown(false)]);
+    });
+
+    it('forces the host up again when its fault was cleared while the force-down was on its way', async () => {
+      // Prepare
+      const { deps, vim, store } = vimAdapter();
+      const release = vim.hold('forceDown');
+      const applying = applyFaultEvent(faultConfirmedEvent({ transitionSeq: 1 }), deps);
+      await new Promise((resolve) => setImmediate(resolve));
+
+      // Act: a concurrent invocation records the clear (and un-forces the host) before this force-down lands
+      await store.record({
+        host: HOST,
+        faultKey: 'link:eno1',
+        impact: 'host',
+        active: false,
+        transitionSeq: 2,
+        instances: [],
+      });
+      release();
+      await applying;
+
+      // Assess
+      expect(vim.calls.filter((c) => c.action === 'forceDown')).toEqual([forceDown(true), forceDown(false)]);
     });
 
     it('reports the host applied, with when the host was marked down and when its instances were set to error', async () => {

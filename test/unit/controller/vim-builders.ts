@@ -1,4 +1,4 @@
-import { RecordingQuarantine } from '../inspector/builders';
+import { RecordingQuarantine } from '../../support/correlator-ports';
 
 /** Builders shared by the VIM adapter's unit tests: fault actions, bus events and in-memory ports. */
 import { VimError } from '../../../lib/adapters/openstack/vim-error';
@@ -97,8 +97,11 @@ export interface StoredAction extends FaultAction {
 /** Fault actions in a Map, with the DynamoDB store's rules (conditional record and markApplied). */
 export class InMemoryFaultActionStore implements FaultActionStore {
   readonly items = new Map<string, StoredAction>();
+  /** While set, `record` waits for it: bookkeeping that is slow to answer. */
+  recordHeld: Promise<void> | undefined;
 
   async record(action: Omit<FaultAction, 'appliedSeq' | 'attempts'>): Promise<'recorded' | 'not-newer'> {
+    await this.recordHeld;
     const stored = this.items.get(key(action.host, action.faultKey));
     if (stored && stored.transitionSeq >= action.transitionSeq) return 'not-newer';
     const { appliedSeq = 0, attempts = 0, pending = false, lastError } = stored ?? {};
@@ -165,6 +168,17 @@ export type VimCall =
 export class RecordingVim implements VimActions {
   readonly calls: VimCall[] = [];
   private readonly failures = new Map<VimCall['action'], string | Error>();
+  private readonly held = new Map<VimCall['action'], Promise<void>>();
+
+  /** Calls of the action are made but not answered until the returned function is called. */
+  hold(action: VimCall['action']): () => void {
+    let release = () => {};
+    this.held.set(action, new Promise<void>((resolve) => (release = resolve)));
+    return () => {
+      this.held.delete(action);
+      release();
+    };
+  }
 
   /** A message fails as a plain (transient) error; pass a VimError for a refusal. */
   failWith(action: VimCall['action'], failure: string | Error): void {
@@ -176,24 +190,25 @@ export class RecordingVim implements VimActions {
   }
 
   async forceDown(host: string, forcedDown: boolean): Promise<void> {
-    this.answer({ action: 'forceDown', host, forcedDown });
+    await this.answer({ action: 'forceDown', host, forcedDown });
   }
 
   async setPredictedFailure(host: string, predicted: boolean): Promise<void> {
-    this.answer({ action: 'setPredictedFailure', host, predicted });
+    await this.answer({ action: 'setPredictedFailure', host, predicted });
   }
 
   async resetToError(instanceIds: string[]): Promise<{ failed: { id: string; error: unknown }[] }> {
-    this.answer({ action: 'resetToError', instanceIds });
+    await this.answer({ action: 'resetToError', instanceIds });
     return { failed: [] };
   }
 
   async setDataPlaneStatus(instanceIds: string[], status: 'ACTIVE' | 'DOWN'): Promise<void> {
-    this.answer({ action: 'setDataPlaneStatus', instanceIds, status });
+    await this.answer({ action: 'setDataPlaneStatus', instanceIds, status });
   }
 
-  private answer(call: VimCall): void {
+  private async answer(call: VimCall): Promise<void> {
     this.calls.push(call);
+    await this.held.get(call.action);
     const failure = this.failures.get(call.action);
     if (failure !== undefined) throw failure instanceof Error ? failure : new Error(failure);
   }

@@ -15,7 +15,6 @@ import { type HostInventory } from '../../../lib/inventory/inventory';
 
 import { COLLECTOR_SOURCE } from '../../../lib/contracts/bus-events';
 import { type InventoryInstance } from '../../../lib/contracts/inventory';
-import { type Quarantine, type QuarantineEntry } from '../../../lib/platform/quarantine';
 // ---- fixtures --------------------------------------------------------------------------
 
 const FIXTURES = join(__dirname, '../../fixtures/collector');
@@ -187,13 +186,4 @@ export function storedBy(decision: Decision): FaultRecord {
 export function hostAlarmOf(record: FaultRecord) {
   if (!record.hostAlarm) throw new Error('the record has no host alarm');
   return record.hostAlarm;
-}
-
-/** Rejected input, as a quarantine keeps it. */
-export class RecordingQuarantine implements Quarantine {
-  readonly entries: QuarantineEntry[] = [];
-  async put(entry: QuarantineEntry): Promise<string> {
-    this.entries.push(entry);
-    return `quarantine-${this.entries.length}`;
-  }
 }

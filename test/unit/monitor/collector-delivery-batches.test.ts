@@ -1,4 +1,5 @@
-import { entrySize, planBatches, PUT_EVENTS_LIMITS } from '../../../lib/monitor/delivery/batches';
+import { entrySize, PUT_EVENTS_LIMITS } from '../../../lib/monitor/delivery/batches';
+import { planBatches } from '../../../lib/platform/batch-plan';
 
 const KB = 1024;
 
@@ -33,7 +34,7 @@ describe('Function: planBatches', () => {
     const entries = Array.from({ length: 25 }, (_, i) => sized(i, 100));
 
     // Act
-    const { batches, oversized } = planBatches(entries, sizeOf);
+    const { batches, oversized } = planBatches(entries, sizeOf, PUT_EVENTS_LIMITS);
 
     // Assess
     expect(batches.map((batch) => batch.length)).toEqual([10, 10, 5]);
@@ -46,7 +47,7 @@ describe('Function: planBatches', () => {
     const entries = Array.from({ length: 7 }, (_, i) => sized(i, 100 * KB));
 
     // Act
-    const { batches } = planBatches(entries, sizeOf);
+    const { batches } = planBatches(entries, sizeOf, PUT_EVENTS_LIMITS);
 
     // Assess
     expect(ids(batches)).toEqual([[0, 1], [2, 3], [4, 5], [6]]);
@@ -54,7 +55,7 @@ describe('Function: planBatches', () => {
 
   it('starts a new call rather than reach exactly 256 KB, since PutEvents takes less than that', () => {
     // Act
-    const { batches } = planBatches([sized(0, 128 * KB), sized(1, 128 * KB), sized(2, 1)], sizeOf);
+    const { batches } = planBatches([sized(0, 128 * KB), sized(1, 128 * KB), sized(2, 1)], sizeOf, PUT_EVENTS_LIMITS);
 
     // Assess
     expect(ids(batches)).toEqual([[0], [1, 2]]);
@@ -65,7 +66,7 @@ describe('Function: planBatches', () => {
     const entries = [sized(0, 10), sized(1, PUT_EVENTS_LIMITS.maxBytes), sized(2, 10), sized(3, 300 * KB)];
 
     // Act
-    const { batches, oversized } = planBatches(entries, sizeOf);
+    const { batches, oversized } = planBatches(entries, sizeOf, PUT_EVENTS_LIMITS);
 
     // Assess
     expect(ids(batches)).toEqual([[0, 2]]);
@@ -73,6 +74,6 @@ describe('Function: planBatches', () => {
   });
 
   it('plans nothing for no entries', () => {
-    expect(planBatches([], sizeOf)).toEqual({ batches: [], oversized: [] });
+    expect(planBatches([], sizeOf, PUT_EVENTS_LIMITS)).toEqual({ batches: [], oversized: [] });
   });
 });

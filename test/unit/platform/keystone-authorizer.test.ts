@@ -154,7 +154,7 @@ describe('KeystoneAuthorizer: who calls, as Keystone vouches for the token', () 
       });
     });
 
-    it('asks Keystone once for repeated calls within 60 s', async () => {
+    it('asks Keystone once for repeated calls within 300 s', async () => {
       const { authorize, validator } = authorizer();
       await authorize.authenticateBasic(basic('ac-1:s3cret'));
       await authorize.authenticateBasic(basic('ac-1:s3cret'));
@@ -173,11 +173,11 @@ describe('KeystoneAuthorizer: who calls, as Keystone vouches for the token', () 
   });
 
   describe('the validation cache', () => {
-    it('does not ask Keystone again for the same token within 60 s', async () => {
+    it('does not ask Keystone again for the same token within 300 s, as keystonemiddleware caches it', async () => {
       // Prepare
       const { authorize, validator, later } = authorizer();
       const first = await authorize.authenticate(TOKEN);
-      later(59 * SECOND);
+      later(299 * SECOND);
 
       // Act
       const second = await authorize.authenticate(TOKEN);
@@ -187,11 +187,11 @@ describe('KeystoneAuthorizer: who calls, as Keystone vouches for the token', () 
       expect(validator.validated).toEqual([TOKEN]);
     });
 
-    it('asks Keystone again after 60 s', async () => {
+    it('asks Keystone again after 300 s', async () => {
       // Prepare
       const { authorize, validator, later } = authorizer();
       await authorize.authenticate(TOKEN);
-      later(60 * SECOND);
+      later(300 * SECOND);
 
       // Act
       await authorize.authenticate(TOKEN);
@@ -200,7 +200,7 @@ describe('KeystoneAuthorizer: who calls, as Keystone vouches for the token', () 
       expect(validator.validated).toEqual([TOKEN, TOKEN]);
     });
 
-    it('asks Keystone again once the token expired, even within 60 s', async () => {
+    it('asks Keystone again once the token expired, even within 300 s', async () => {
       // Prepare
       const { authorize, validator, later } = authorizer(() => tokenInfo({ expiresAt: new Date(NOW + 10 * SECOND) }));
       await authorize.authenticate(TOKEN);

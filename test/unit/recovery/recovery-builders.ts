@@ -22,8 +22,9 @@ import type { Recovery } from '../../../lib/recovery/recovery';
 import type { DeadHostInstance, RecoverySettings, ServerNow } from '../../../lib/recovery/recovery-decisions';
 import type { PolicyDefaults, RecoveryPolicyName, TenantPolicy } from '../../../lib/recovery/recovery-policy';
 import { RecoveryWorkflow, type RecoveryWorkflowDeps } from '../../../lib/recovery/recovery-workflow';
+import { RecordingQuarantine } from '../../support/correlator-ports';
 import { FakeMaintenance, faultConfirmedEvent } from '../controller/vim-builders';
-import { HOST, RecordingQuarantine, secondsAfterEpoch } from '../inspector/builders';
+import { HOST, secondsAfterEpoch } from '../inspector/builders';
 
 import { faultConfirmed, type FaultConfirmed, type FencingEvent } from '../../../lib/contracts/bus-events';
 import { type PeerVote } from '../../../lib/inspector/fault-signal';
