@@ -2,7 +2,7 @@ import { KeystoneSession } from '../../lib/adapters/openstack/keystone';
 import { adminCredentials, type OpenStackEnv } from '../../lib/adapters/openstack/local-openstack';
 import type { Server } from '../../lib/adapters/openstack/nova';
 import { localApiUrl } from '../../lib/platform/local-stack/local-endpoints';
-import { mapSettled } from '../../lib/platform/map-settled';
+import { mapSettled, valuesOrFirstFailure } from '../../lib/platform/map-settled';
 import { NovaTestbed } from './nova-testbed';
 import { openstackScript } from './openstack';
 
@@ -93,13 +93,6 @@ export class LocalCloud {
     if (!service) throw new Error(`no nova-compute on ${host}`);
     return service;
   }
-}
-
-/** The values of settled calls, or the first failure among them. */
-function valuesOrFirstFailure<R>(results: PromiseSettledResult<R>[]): R[] {
-  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failed) throw failed.reason;
-  return results.map((r) => (r as PromiseFulfilledResult<R>).value);
 }
 
 /** Calls an nfvi-doctor HTTP API of the local stack (serverless-offline's API Gateway). */

@@ -1,6 +1,6 @@
 import { faultCleared, faultConfirmed } from '../contracts/bus-events';
 import { type Quarantine } from '../platform/quarantine';
-import { planHost, type FaultAction } from './fault-action';
+import { forcedDownOf, planHost, type FaultAction } from './fault-action';
 import type { FaultActionStore, MaintenanceReader, VimActionReports, VimActions } from './ports';
 
 export interface VimAdapterDeps {
@@ -89,7 +89,11 @@ export async function applyFaultEvent(
     if ((await deps.store.record(transition)) === 'not-newer') return { outcome: 'duplicate' };
     return act(fault.host, withTransition, inMaintenance, deps, Promise.resolve('recorded'));
   }
-  return act(fault.host, withTransition, inMaintenance, deps, deps.store.record(transition));
+  const recording = deps.store.record(transition);
+  // Awaited only once the VIM calls are done: handled now, so that a failure meanwhile is not an
+  // unhandled rejection (which would end the process); `act` still throws it when it awaits it.
+  recording.catch(() => undefined);
+  return act(fault.host, withTransition, inMaintenance, deps, recording);
 }
 
 /** The scheduled retry: completes every host whose VIM actions are pending. */
@@ -173,10 +177,6 @@ async function act(
  * their force-down calls in either order: the host's faults as they are now decide it once more.
  */
 async function settleForcedDown(host: string, setTo: boolean, deps: VimAdapterDeps): Promise<void> {
-  const now = planHost(
-    host,
-    (await deps.store.ofHost(host)).map((a) => ({ ...a, appliedSeq: 0 })),
-    false,
-  ).forceDown;
+  const now = forcedDownOf(await deps.store.ofHost(host));
   if (now !== undefined && now !== setTo) await deps.vim.forceDown(host, now);
 }

@@ -37,9 +37,17 @@ export interface HostPlan {
 const unapplied = (a: FaultAction) => a.appliedSeq < a.transitionSeq;
 
 /**
- * Plans a host's VIM actions from all its faults (pure). The compute service stays forced down
- * while any host-impact fault is active, so clearing one of two faults does not bring the
- * host back. Only transitions not yet applied cause instance or port actions. A host in
+ * Whether the host's compute service should be forced down by its faults: while any host-impact
+ * fault is active, so clearing one of two does not bring the host back; undefined when it has none.
+ */
+export function forcedDownOf(actions: FaultAction[]): boolean | undefined {
+  const hostFaults = actions.filter((a) => a.impact === 'host');
+  return hostFaults.length > 0 ? hostFaults.some((a) => a.active) : undefined;
+}
+
+/**
+ * Plans a host's VIM actions from all its faults (pure). The compute service is forced down or
+ * up as `forcedDownOf` says, when a host-impact transition is pending. Only transitions not yet applied cause instance or port actions. A host in
  * planned maintenance gets no fault actions at all; its transitions complete as they are.
  * A predicted failure changes the host's scheduling only when the stage asks for it.
  */
@@ -53,14 +61,13 @@ export function planHost(
   const completes = pending.map((a) => ({ faultKey: a.faultKey, transitionSeq: a.transitionSeq }));
   if (inMaintenance || pending.length === 0)
     return { host, forceDown: undefined, scheduling: undefined, resetToError: [], dataPlane: [], completes };
-  const hostFaults = actions.filter((a) => a.impact === 'host');
   const touchesService = pending.some((a) => a.impact === 'host');
   const nicDown = new Set(actions.filter((a) => a.impact === 'nic' && a.active).flatMap((a) => a.instances));
   const predictionChanged = options.disableOnPrediction === true && pending.some((a) => a.impact === 'predicted');
   const predicted = actions.some((a) => a.impact === 'predicted' && a.active);
   return {
     host,
-    forceDown: touchesService ? hostFaults.some((a) => a.active) : undefined,
+    forceDown: touchesService ? forcedDownOf(actions) : undefined,
     scheduling: predictionChanged ? (predicted ? 'disable' : 'enable') : undefined,
     resetToError: [...new Set(pending.filter((a) => a.impact === 'host' && a.active).flatMap((a) => a.instances))],
     dataPlane: pending

@@ -10,8 +10,10 @@ import type { FaultSignal } from './fault-signal';
 import { FENCING_DETAIL_PREFIX } from './fencing-signals';
 import { flapAfter, flapAt, releasedAt, type FlapDamping } from './flap-damping';
 
-/** Alarm ids are derived, not random, so that a retried decision yields the same alarms. */
-/** Parsed once: v5 would parse a namespace string again for every id (a correlator's hot path). */
+/**
+ * Alarm ids are derived, not random, so that a retried decision yields the same alarms. The
+ * namespace is parsed once: v5 would parse a string again for every id (the correlator's hot path).
+ */
 const ALARM_ID_NAMESPACE = uuidParse('08a3861d-1f45-4081-9c9f-f50d4daf34ac');
 
 export interface AlarmContext {

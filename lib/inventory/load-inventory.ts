@@ -1,6 +1,6 @@
 import { type InventoryFile, type InventoryInstance } from '../contracts/inventory';
 import { type TenantTopicRegistry } from '../notifier/ports';
-import { mapSettled } from '../platform/map-settled';
+import { mapSettled, valuesOrFirstFailure } from '../platform/map-settled';
 
 /** Hosts written at once: enough to keep the table busy, few enough not to queue on the client's sockets. */
 const HOSTS_AT_ONCE = 32;
@@ -27,11 +27,9 @@ export async function loadInventory(
   now: Date,
 ): Promise<LoadedInventory> {
   const syncedAt = now.toISOString();
-  const written = await mapSettled(inventory.hosts, HOSTS_AT_ONCE, (host) =>
-    writer.replaceHost(host.name, host.instances, syncedAt),
+  valuesOrFirstFailure(
+    await mapSettled(inventory.hosts, HOSTS_AT_ONCE, (host) => writer.replaceHost(host.name, host.instances, syncedAt)),
   );
-  const failed = written.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failed) throw failed.reason;
   const tenantIds = [...new Set(inventory.hosts.flatMap((h) => h.instances.map((i) => i.tenantId)))];
   return {
     hosts: inventory.hosts.length,

@@ -1,3 +1,10 @@
+/** The values of settled calls, or the first failure among them. */
+export function valuesOrFirstFailure<R>(results: PromiseSettledResult<R>[]): R[] {
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  return results.map((r) => (r as PromiseFulfilledResult<R>).value);
+}
+
 /** Maps items with at most `limit` calls in flight; settles every item, in order. */
 export async function mapSettled<T, R>(
   items: readonly T[],

@@ -50,7 +50,9 @@ export class SnsNotifier implements Notifier {
     for (const publication of publications) {
       const { audience } = publication;
       const topicArn = audience.kind === 'admin' ? this.adminTopicArn : (topics.get(audience.tenantId) as string);
-      byTopic.set(topicArn, [...(byTopic.get(topicArn) ?? []), entryOf(topicArn, publication)]);
+      const entries = byTopic.get(topicArn) ?? [];
+      entries.push(entryOf(topicArn, publication));
+      byTopic.set(topicArn, entries);
     }
     const failures: unknown[] = [];
     const calls: Entry[][] = [];

@@ -38,8 +38,9 @@ const ADMIN_ROLE = 'admin';
 
 /**
  * Validates X-Auth-Token against Keystone, remembering valid tokens for five minutes (never past
- * their expiry) by digest, as keystonemiddleware does, so a burst of calls costs Keystone one validation: calls that arrive
- * while a credential is being looked up wait for that look-up instead of making their own.
+ * their expiry) by digest, as keystonemiddleware does, so a burst of calls costs Keystone one
+ * validation: calls that arrive while a credential is being looked up wait for that look-up
+ * instead of making their own.
  */
 export class KeystoneAuthorizer {
   private readonly cache = new Map<string, { caller: Caller; until: number }>();

@@ -73,6 +73,26 @@ describe('Use case: apply a fault event to the VIM', () => {
       expect(store.get(HOST, 'link:eno1')).toMatchObject({ appliedSeq: 1, pending: false });
     });
 
+    it('fails the event (for its retry) when its bookkeeping fails while the VIM calls are on their way', async () => {
+      // Prepare
+      const { deps, vim, store, reports } = vimAdapter();
+      let fail = (_error: Error) => {};
+      store.recordHeld = new Promise<void>((_resolve, reject) => (fail = reject));
+      const release = vim.hold('forceDown');
+
+      // Act
+      const applying = applyFaultEvent(faultConfirmedEvent(), deps);
+      await new Promise((resolve) => setImmediate(resolve));
+      fail(new Error('DynamoDB unavailable'));
+      await new Promise((resolve) => setImmediate(resolve));
+      release();
+
+      // Assess
+      await expect(applying).rejects.toThrow('DynamoDB unavailable');
+      expect(vim.calls[0]).toEqual(forceDown(true));
+      expect(reports.emitted).toEqual([]);
+    });
+
     it('records a clear before it gives the host back, so that a late force-down of the same host sees it', async () => {
       // Prepare
       const { deps, vim, store } = await afterHostFault();

@@ -97,7 +97,7 @@ export interface StoredAction extends FaultAction {
 /** Fault actions in a Map, with the DynamoDB store's rules (conditional record and markApplied). */
 export class InMemoryFaultActionStore implements FaultActionStore {
   readonly items = new Map<string, StoredAction>();
-  /** While set, `record` waits for it: bookkeeping that is slow to answer. */
+  /** While set, `record` waits for it: bookkeeping that is slow to answer (or fails, if it rejects). */
   recordHeld: Promise<void> | undefined;
 
   async record(action: Omit<FaultAction, 'appliedSeq' | 'attempts'>): Promise<'recorded' | 'not-newer'> {
