@@ -18,8 +18,23 @@ module.exports = {
       name: 'contracts-stand-alone',
       severity: 'error',
       comment: 'Wire formats depend on nothing of the house: everything else depends on them.',
-      from: { path: '^lib/contracts/' },
-      to: { path: '^(lib|functions|infra|test)/', pathNot: '^lib/contracts/' },
+      from: { path: '^lib/contracts/', pathNot: '^lib/contracts/api-description/' },
+      to: { path: '^(lib|functions|infra|test)/', pathNot: '^lib/contracts/(?!api-description/)' },
+    },
+    {
+      name: 'api-description-reads-schemas-only',
+      severity: 'error',
+      comment:
+        "The API descriptions are built from the wire formats and the blocks' schemas: pure, no adapter, platform or AWS runtime.",
+      from: { path: '^lib/contracts/api-description/' },
+      to: { path: `^(lib/(adapters|wiring|products|platform)|functions|infra|test)/|${AWS_RUNTIME}` },
+    },
+    {
+      name: 'api-description-read-from-above',
+      severity: 'error',
+      comment: 'Only handlers, scripts and tests read the API descriptions: they sit above every room they describe.',
+      from: { path: '^lib/', pathNot: '^lib/contracts/api-description/' },
+      to: { path: '^lib/contracts/api-description/' },
     },
     {
       name: 'platform-below-the-blocks',

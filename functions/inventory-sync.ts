@@ -1,5 +1,6 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
+import type { InventorySyncSummary } from '../lib/inventory/sync-inventory';
 import { callerOf, requireAdmin } from '../lib/platform/auth/caller';
 import { config } from '../lib/platform/config';
 import { responseOf } from '../lib/platform/http/responses';
@@ -31,7 +32,7 @@ export const handler = middy<Trigger, unknown, Error, VimContext>()
   .use(vimCredentialsMiddleware(config().vim))
   .handler(async (event, context) => {
     const synced = await inventorySync(context.vimCredentials)();
-    const summary = {
+    const summary: InventorySyncSummary = {
       hosts: synced.hosts,
       instances: synced.instances,
       tenants: synced.tenants.size,

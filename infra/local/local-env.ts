@@ -49,6 +49,10 @@ export function localEnvironment(ports: LocalPorts = localPorts()): Record<strin
     NFVI_VIM_CONNECTION_ID: 'openstack',
     NFVI_ADMIN_PROJECT_ID: 'admin',
     NFVI_CALLBACK_ALLOW_LIST: '127.0.0.0/8,::1/128',
+    NFVI_CALLBACK_SUBSCRIPTIONS_TABLE: names.callbackSubscriptionsTable,
+    NFVI_CALLBACK_DELIVERIES_TABLE: names.callbackDeliveriesTable,
+    NFVI_CALLBACK_DISPATCHER_ARN: `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${names.topicPrefix}-callbackDispatcher`,
+    NFVI_CALLBACK_DEAD_LETTER_QUEUE_URL: `http://127.0.0.1:${ports.sqs}/${LOCAL_ACCOUNT}/${names.callbackDeadLetters}`,
     NFVI_AWS_CALL_LOG: AWS_CALL_LOG,
     // No X-Ray daemon here: traces are an AWS-side concern (active tracing in the template).
     POWERTOOLS_TRACE_ENABLED: 'false',

@@ -24,6 +24,7 @@ import { createAdminTopic } from './bootstrap';
 import { canRunLab, runCollectorDemo } from './collector-demo';
 import { fileScenario, openStackScenario, type Scenario } from './demo-scenario';
 import { canRunBmc, runFencingDemo } from './fencing-demo';
+import { registerVnffmCatalogEntry } from './keystone-catalog';
 import { LocalCloud } from './local-cloud';
 import { useLocalEnvironment } from './local-env';
 import { runMaintenanceDemo } from './maintenance-demo';
@@ -149,6 +150,8 @@ async function startInfrastructure(): Promise<Infrastructure> {
   say('Starting the local stack: DynamoDB Local, the local EventBridge, SNS and SQS, serverless-offline ...');
   const started = Date.now();
   stack = await startLocalStack();
+  // SOL 003 clients (Tacker's) find the fault-management binding in Keystone's catalog.
+  if (cloud) await registerVnffmCatalogEntry(cloud.env, localApiUrl(stack.ports));
   say(
     `  ${stack.reused ? "reusing this checkout's running stack" : `up in ${((Date.now() - started) / 1000).toFixed(1)} s`} (log: ${stack.logFile})`,
   );

@@ -52,6 +52,18 @@ export type FaultEvent =
 // --- nfvi.vim-adapter: what the VIM adapter did for a host (Doctor's profiler points T03/T04 included).
 
 export const VIM_ACTIONS_APPLIED = 'VimActionsApplied';
+export const vimActionsApplied = z.object({
+  host: z.string(),
+  /** applied; or maintenance: the host is in maintenance, its instances were left alone. */
+  outcome: z.enum(['applied', 'maintenance']),
+  forcedDown: z.boolean().optional(),
+  /** Doctor's T04: the host's compute service forced down. */
+  forcedDownAt: z.string().optional(),
+  /** Doctor's T03: the host's instances reset to error. */
+  instancesErroredAt: z.string().optional(),
+  resetToError: z.number().int().nonnegative(),
+});
+export type VimActionsApplied = z.infer<typeof vimActionsApplied>;
 
 // --- nfvi.fencing: a dead host powered off (or not), for the correlator's alarm and the recovery.
 
@@ -100,6 +112,14 @@ export const maintenanceWork = z.object({ session_id: sessionId });
 
 /** The operator hook: an emptied host is the operator's to maintain until it answers. */
 export const HOST_MAINTENANCE_REQUESTED = 'HostMaintenanceRequested';
+export const hostMaintenanceRequested = z.object({
+  session_id: sessionId,
+  host: sessionId,
+  metadata: z.record(z.string(), z.unknown()),
+  /** The session's deadline for the operator's answer. */
+  answer_by: z.string().optional(),
+});
+export type HostMaintenanceRequested = z.infer<typeof hostMaintenanceRequested>;
 
 export const HOST_MAINTENANCE_COMPLETED = 'HostMaintenanceCompleted';
 export const hostMaintenanceCompleted = z.object({ session_id: sessionId, host: sessionId });

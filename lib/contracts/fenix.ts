@@ -9,7 +9,8 @@ import { z } from 'zod';
  *   every compute host (fenix/workflow/workflows/default.py `_init_hosts_by_services`).
  * - doc/source/api-ref/v1/samples/input-from-project-to-maintenance-session-put.json and
  *   parameters.yaml `workflow-state-reply`: the tenant reply `{state: "ACK_<STATE>" |
- *   "NACK_<STATE>", instance_actions: {<instance id>: "MIGRATE"}}`.
+ *   "NACK_<STATE>", instance_actions: {<instance id>: "MIGRATE"}}`. Fenix's vnf workflow (and
+ *   Tacker's Fenix plugin) answer `{state, instance_action: "MIGRATE"}` instead: `tenantReply`.
  * - fenix/workflow/workflow.py `_project_notify`: event type `maintenance.scheduled`, payload
  *   `{project_id, instance_ids, allowed_actions, state, actions_at, reply_at, session_id,
  *   metadata, reply_url}`, where `instance_ids` and `reply_url` are both
@@ -118,12 +119,53 @@ export const tenantReplyState = z.enum([
 ]);
 export type TenantReplyState = z.infer<typeof tenantReplyState>;
 
-/** `PUT /v1/maintenance/{session_id}/{project_id}`. */
+/**
+ * A tenant's reply as the session takes it: Fenix's default workflow's body, an action per
+ * instance (`PUT /v1/maintenance/{session_id}/{project_id}` accepts `tenantReply`, read into this).
+ */
 export const tenantReplyBody = z.object({
   state: tenantReplyState,
   instance_actions: z.record(name, instanceAction).default({}),
 });
 export type TenantReplyBody = z.output<typeof tenantReplyBody>;
+
+const NOT_BOTH =
+  'give instance_actions (an action per instance) or instance_action (one action for the instances asked about), not both';
+
+/**
+ * Fenix's vnf workflow's reply (fenix/tools/vnfm.py; Doctor's doctor_tests/app_manager/vnfm.py
+ * and Tacker's Fenix plugin send it too): `{state, instance_action}`, one action, and often the
+ * `session_id` the notification gave.
+ */
+export const vnfWorkflowReply = z.object({
+  session_id: z.string().optional(),
+  state: tenantReplyState,
+  instance_action: instanceAction,
+  instance_actions: z.never({ error: NOT_BOTH }).optional(),
+});
+
+/** Fenix's default workflow's reply, `{state, instance_actions}`; Doctor's sample app manager adds `session_id`. */
+export const defaultWorkflowReply = tenantReplyBody.extend({
+  session_id: z.string().optional(),
+  instance_action: z.never({ error: NOT_BOTH }).optional(),
+});
+
+/**
+ * `PUT /v1/maintenance/{session_id}/{project_id}`: either shape (a body naming `instance_action`
+ * is the vnf workflow's). A refused body is answered with the problems of the shape it has, not
+ * of both. Other keys (Doctor's `instance_ids`) are accepted and dropped.
+ */
+export const tenantReply = z.union([vnfWorkflowReply, defaultWorkflowReply], {
+  error: (issue) => {
+    if (issue.code !== 'invalid_union') return undefined;
+    const { input } = issue;
+    const shape = typeof input === 'object' && input !== null && 'instance_action' in input ? 0 : 1;
+    return (issue.errors[shape] ?? [])
+      .map((i) => `${i.path.length > 0 ? `${i.path.join('.')}: ` : ''}${i.message}`)
+      .join('; ');
+  },
+});
+export type TenantReply = z.output<typeof tenantReply>;
 
 export type Verdict = 'ACK' | 'NACK';
 

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { type InventoryInstance } from '../contracts/inventory';
 import { type TenantTopicRegistry } from '../notifier/ports';
 import { loadInventory, type InventoryWriter, type LoadedInventory } from './load-inventory';
@@ -12,6 +13,15 @@ export interface SyncedInventory extends LoadedInventory {
   /** Servers with no host yet (building, or failed before placement). */
   unplaced: number;
 }
+
+/** What `POST /v1/inventory/sync` answers: how many hosts, instances and tenants were synced, and servers not placed yet. */
+export const inventorySyncSummary = z.object({
+  hosts: z.number().int().nonnegative(),
+  instances: z.number().int().nonnegative(),
+  tenants: z.number().int().nonnegative(),
+  unplaced: z.number().int().nonnegative(),
+});
+export type InventorySyncSummary = z.infer<typeof inventorySyncSummary>;
 
 /**
  * Syncs the inventory from the VIM: every compute host with the servers on it and their

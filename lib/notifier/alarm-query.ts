@@ -44,6 +44,8 @@ export interface AlarmView {
   alarm: Alarm;
   /** The last severity other than CLEARED, so that a cleared alarm still matches minSeverity. */
   severity: PerceivedSeverity;
+  /** When it was last acknowledged, while it is. */
+  acknowledgedAt?: string;
 }
 
 export function matchesQuery(view: AlarmView, query: AlarmQuery): boolean {

@@ -23,11 +23,21 @@ const INTERNAL: [string, number, 'ipv4' | 'ipv6', string][] = [
   ['ff00::', 8, 'ipv6', 'a multicast'],
 ];
 
+/** What is wrong with delivering to an http(s) callback URI, or undefined when nothing is. */
+export async function callbackRefusalOf(
+  callbackUri: string,
+  policy: { allowed: BlockList; resolve(host: string): Promise<string[]> },
+): Promise<string | undefined> {
+  // An IPv6 literal comes in brackets: [::1].
+  const host = new URL(callbackUri).hostname.replace(/^\[(.*)\]$/, '$1');
+  return callbackRefusal(host, await policy.resolve(host), policy.allowed);
+}
+
 /** What is wrong with delivering to `addresses` (the callback host's), or undefined when nothing is. */
 export function callbackRefusal(host: string, addresses: readonly string[], allowed: BlockList): string | undefined {
   if (addresses.length === 0) return `${host} does not resolve to any address`;
   for (const raw of addresses) {
-    const address = raw.replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/, '$1');
+    const address = unmapped(raw);
     const family = isIP(address) === 6 ? 'ipv6' : 'ipv4';
     if (allowed.check(address, family)) continue;
     const internal = INTERNAL.find(([net, bits, f]) => {
@@ -41,4 +51,18 @@ export function callbackRefusal(host: string, addresses: readonly string[], allo
     }
   }
   return undefined;
+}
+
+/**
+ * An IPv4-mapped IPv6 address (::ffff:a.b.c.d, or ::ffff:a9fe:a9fe as URLs write it) is the IPv4
+ * address it maps: a callback must not reach 169.254.169.254 as [::ffff:169.254.169.254].
+ */
+function unmapped(address: string): string {
+  const mapped = /^(?:0{0,4}:){0,5}:?ffff:(.+)$/i.exec(address)?.[1];
+  if (!mapped || isIP(address) !== 6) return address;
+  if (isIP(mapped) === 4) return mapped;
+  const groups = /^([0-9a-f]{1,4}):([0-9a-f]{1,4})$/i.exec(mapped);
+  if (!groups) return address;
+  const [high, low] = [parseInt(groups[1] as string, 16), parseInt(groups[2] as string, 16)];
+  return [high >> 8, high & 255, low >> 8, low & 255].join('.');
 }

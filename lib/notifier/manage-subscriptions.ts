@@ -2,9 +2,17 @@ import type { BlockList } from 'node:net';
 import { z } from 'zod';
 import type { Caller } from '../platform/auth/keystone-authorizer';
 import { type Outcome } from '../platform/outcome';
-import { callbackRefusal } from './callback-policy';
+import { callbackRefusalOf } from './callback-policy';
+import { AodhSubscriptions, isAodhRequest } from './callbacks/aodh-subscriptions';
 import { SubscriptionConflictError, type SubscriptionStore, type TopicSubscriptions } from './ports';
-import { filterPolicyOf, protocolOf, subscriptionIdOf, subscriptionRequest, type Subscription } from './subscription';
+import {
+  filterPolicyOf,
+  protocolOf,
+  subscriptionIdOf,
+  subscriptionRequest,
+  type Subscription,
+  type SubscriptionView,
+} from './subscription';
 
 export interface SubscriptionSettings {
   adminProjectId: string;
@@ -31,9 +39,12 @@ export class ManageSubscriptions {
     private readonly topics: TopicSubscriptions,
     private readonly settings: SubscriptionSettings,
     private readonly clock: () => Date = () => new Date(),
+    /** Subscriptions with `format: "aodh"`, delivered by the callback dispatcher instead of SNS. */
+    private readonly aodh?: AodhSubscriptions,
   ) {}
 
   async create(caller: Caller, body: unknown): Promise<Outcome> {
+    if (this.aodh && isAodhRequest(body)) return this.aodh.create(caller, body);
     const parsed = subscriptionRequest.safeParse(body);
     if (!parsed.success) return { kind: 'invalid', message: z.prettifyError(parsed.error) };
     const request = parsed.data;
@@ -83,18 +94,25 @@ export class ManageSubscriptions {
   }
 
   async list(caller: Caller): Promise<Outcome> {
-    const subscriptions = await this.store.list(caller.projectId);
-    return { kind: 'ok', body: subscriptions.map((s) => this.view(s)) };
+    const [subscriptions, aodh] = await Promise.all([this.store.list(caller.projectId), this.aodh?.list(caller) ?? []]);
+    return { kind: 'ok', body: [...subscriptions.map((s) => this.view(s)), ...aodh] };
   }
 
   async get(caller: Caller, id: string): Promise<Outcome> {
     const subscription = await this.store.get(caller.projectId, id);
-    return subscription ? { kind: 'ok', body: this.view(subscription) } : notFound(id);
+    if (subscription) return { kind: 'ok', body: this.view(subscription) };
+    const aodh = await this.aodh?.get(caller, id);
+    return aodh && this.aodh ? { kind: 'ok', body: this.aodh.view(aodh) } : notFound(id);
   }
 
   async delete(caller: Caller, id: string): Promise<Outcome> {
     const subscription = await this.store.get(caller.projectId, id);
-    if (!subscription) return notFound(id);
+    if (!subscription) {
+      const aodh = await this.aodh?.get(caller, id);
+      if (!aodh || !this.aodh) return notFound(id);
+      await this.aodh.delete(aodh);
+      return { kind: 'done' };
+    }
     const others = (await this.store.sharing(subscription.subscriptionArn)).filter((s) => s.id !== id);
     if (others.length === 0) await this.topics.unsubscribe(subscription.subscriptionArn);
     await this.store.delete(caller.projectId, id);
@@ -104,14 +122,11 @@ export class ManageSubscriptions {
   /** An HTTP(S) callback into the operator's internal networks is refused (an SQS queue ARN is no address). */
   private async callbackRefusal(callbackUri: string): Promise<string | undefined> {
     if (!/^https?:\/\//.test(callbackUri)) return undefined;
-    // An IPv6 literal comes in brackets: [::1].
-    const host = new URL(callbackUri).hostname.replace(/^\[(.*)\]$/, '$1');
-    const { callbacks } = this.settings;
-    return callbackRefusal(host, await callbacks.resolve(host), callbacks.allowed);
+    return callbackRefusalOf(callbackUri, this.settings.callbacks);
   }
 
   /** ETSI's FmSubscription, with whose notifications it receives and how. */
-  private view(subscription: Subscription) {
+  private view(subscription: Subscription): SubscriptionView {
     return {
       id: subscription.id,
       callbackUri: subscription.callbackUri,

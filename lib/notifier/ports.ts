@@ -34,6 +34,8 @@ export interface AlarmViewStore {
     tenantId: string,
     alarmId: string,
     ackState: Alarm['ackState'],
+    /** When: kept as the acknowledgement time while the alarm is ACKNOWLEDGED. */
+    at: string,
   ): Promise<'changed' | 'unchanged' | 'missing'>;
 }
 

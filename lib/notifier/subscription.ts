@@ -59,10 +59,22 @@ export const subscription = z.object({
   createdAt: z.string(),
 });
 
+/** What the fault API shows of a subscription: ETSI's FmSubscription, with whose notifications it receives and how. */
+export const subscriptionView = z.object({
+  id: z.string(),
+  callbackUri: z.string(),
+  filter: subscriptionFilter.optional(),
+  tenantId: z.string(),
+  protocol: subscriptionProtocol,
+  createdAt: z.string(),
+  _links: z.object({ self: z.object({ href: z.string() }) }),
+});
+
 export type SubscriptionFilter = z.infer<typeof subscriptionFilter>;
 export type SubscriptionRequest = z.infer<typeof subscriptionRequest>;
 export type SubscriptionProtocol = z.infer<typeof subscriptionProtocol>;
 export type Subscription = z.infer<typeof subscription>;
+export type SubscriptionView = z.infer<typeof subscriptionView>;
 export type FilterPolicy = Record<string, string[]>;
 
 export const protocolOf = (uri: string): SubscriptionProtocol =>

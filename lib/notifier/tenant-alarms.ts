@@ -23,6 +23,7 @@ export class TenantAlarms {
   constructor(
     private readonly views: AlarmViewStore,
     private readonly adminProjectId: string,
+    private readonly clock: () => Date = () => new Date(),
   ) {}
 
   async list(caller: Caller, params: Record<string, string | undefined>): Promise<Outcome> {
@@ -50,7 +51,7 @@ export class TenantAlarms {
     if (typeof owner !== 'string') return owner;
     const parsed = alarmModifications.safeParse(body);
     if (!parsed.success) return { kind: 'invalid', message: z.prettifyError(parsed.error) };
-    const outcome = await this.views.setAckState(owner, alarmId, parsed.data.ackState);
+    const outcome = await this.views.setAckState(owner, alarmId, parsed.data.ackState, this.clock().toISOString());
     if (outcome === 'missing') return notFound(alarmId);
     if (outcome === 'unchanged') {
       return { kind: 'conflict', message: `alarm ${alarmId} is already ${parsed.data.ackState}` };

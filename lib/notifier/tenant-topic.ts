@@ -1,7 +1,12 @@
+import { z } from 'zod';
 import { tenantId } from '../contracts/inventory';
 import type { Caller } from '../platform/auth/keystone-authorizer';
 import type { Outcome } from '../platform/outcome';
 import type { TenantTopicRegistry } from './ports';
+
+/** The answer of `GET /v1/tenants/{tenantId}/topic`. */
+export const tenantTopicAnswer = z.object({ tenantId: z.string(), topicArn: z.string() });
+export type TenantTopicAnswer = z.infer<typeof tenantTopicAnswer>;
 
 /** `GET /v1/tenants/{tenantId}/topic`: the SNS topic a tenant's VNF manager subscribes to (its own only). */
 export class TenantTopic {

@@ -102,6 +102,19 @@ const environment = z.object({
     .regex(/^2\.\d+$/)
     .optional(),
   NFVI_VIM_CONCURRENCY: z.coerce.number().int().min(1).max(500).optional(),
+  NFVI_CALLBACK_SUBSCRIPTIONS_TABLE: z.string().min(1),
+  NFVI_CALLBACK_DELIVERIES_TABLE: z.string().min(1),
+  /** The callback dispatcher function, subscribed to a project's topic with its first callback subscription. */
+  NFVI_CALLBACK_DISPATCHER_ARN: z.string().startsWith('arn:').optional(),
+  /** Where a callback delivery whose attempts ran out is kept (SQS queue URL). */
+  NFVI_CALLBACK_DEAD_LETTER_QUEUE_URL: z.url().optional(),
+  /** How long a callback may take to answer one POST before the attempt counts as failed. */
+  NFVI_CALLBACK_TIMEOUT_MS: z.coerce.number().int().positive().default(3000),
+  NFVI_CALLBACK_RETRY_BASE_S: z.coerce.number().nonnegative().default(60),
+  NFVI_CALLBACK_RETRY_MAX_DELAY_S: z.coerce.number().positive().default(3600),
+  NFVI_CALLBACK_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(10),
+  /** Items per page of the SOL 003 binding's lists. */
+  NFVI_VNFFM_PAGE_SIZE: z.coerce.number().int().min(1).max(1000).default(100),
 });
 
 export type Config = {
@@ -122,6 +135,15 @@ export type Config = {
   maxClockSkewS: number;
   ingest: { monitorTimeZones: Record<string, string>; maxBodyBytes: number };
   callbackAllowList: string[];
+  callbacks: {
+    subscriptionsTable: string;
+    deliveriesTable: string;
+    dispatcherArn: string | undefined;
+    deadLetterQueueUrl: string | undefined;
+    timeoutMs: number;
+    schedule: { baseDelayS: number; maxDelayS: number; maxAttempts: number };
+    pageSize: number;
+  };
   prediction: { disablesHost: boolean };
   fencing: {
     enabled: boolean;
@@ -194,6 +216,19 @@ export function configFrom(env: NodeJS.ProcessEnv): Config {
     maxClockSkewS: e.NFVI_MAX_CLOCK_SKEW_S,
     ingest: { monitorTimeZones: e.NFVI_DOCTOR_MONITOR_TIMEZONES, maxBodyBytes: e.NFVI_INGEST_MAX_BODY_BYTES },
     callbackAllowList: e.NFVI_CALLBACK_ALLOW_LIST,
+    callbacks: {
+      subscriptionsTable: e.NFVI_CALLBACK_SUBSCRIPTIONS_TABLE,
+      deliveriesTable: e.NFVI_CALLBACK_DELIVERIES_TABLE,
+      dispatcherArn: e.NFVI_CALLBACK_DISPATCHER_ARN || undefined,
+      deadLetterQueueUrl: e.NFVI_CALLBACK_DEAD_LETTER_QUEUE_URL || undefined,
+      timeoutMs: e.NFVI_CALLBACK_TIMEOUT_MS,
+      schedule: {
+        baseDelayS: e.NFVI_CALLBACK_RETRY_BASE_S,
+        maxDelayS: e.NFVI_CALLBACK_RETRY_MAX_DELAY_S,
+        maxAttempts: e.NFVI_CALLBACK_MAX_ATTEMPTS,
+      },
+      pageSize: e.NFVI_VNFFM_PAGE_SIZE,
+    },
     prediction: { disablesHost: e.NFVI_PREDICTION_DISABLES_HOST },
     fencing: {
       enabled: e.NFVI_FENCING,

@@ -8,6 +8,8 @@ export function stageNames(stage: string) {
     alarmsTable: `${prefix}-alarms`,
     alarmViewsTable: `${prefix}-alarm-views`,
     subscriptionsTable: `${prefix}-subscriptions`,
+    callbackSubscriptionsTable: `${prefix}-callback-subscriptions`,
+    callbackDeliveriesTable: `${prefix}-callback-deliveries`,
     tenantsTable: `${prefix}-tenants`,
     quarantineTable: `${prefix}-quarantine`,
     peerVotesTable: `${prefix}-peer-votes`,
@@ -21,5 +23,6 @@ export function stageNames(stage: string) {
     failedInvocations: `${prefix}-failed-invocations`,
     notificationDeadLetters: `${prefix}-notification-dead-letters`,
     eventDeadLetters: `${prefix}-event-dead-letters`,
+    callbackDeadLetters: `${prefix}-callback-dead-letters`,
   };
 }

@@ -20,12 +20,20 @@ export const tenantPolicyRequest = z.strictObject({
 });
 export type TenantPolicyRequest = z.infer<typeof tenantPolicyRequest>;
 
-export interface TenantPolicy {
-  tenantId: string;
-  policy: RecoveryPolicyName;
-  graceS: number;
-  updatedAt: string;
-}
+export const tenantPolicy = z.object({
+  tenantId: z.string(),
+  policy: z.enum(recoveryPolicies),
+  graceS: z.number().int().nonnegative(),
+  updatedAt: z.string(),
+});
+export type TenantPolicy = z.infer<typeof tenantPolicy>;
+
+/** What GET and PUT /v1/recovery-policy answer: the tenant's own policy, or the stage default until it sets one. */
+export const tenantPolicyView = z.discriminatedUnion('source', [
+  tenantPolicy.extend({ source: z.literal('tenant') }),
+  tenantPolicy.omit({ updatedAt: true }).extend({ source: z.literal('default') }),
+]);
+export type TenantPolicyView = z.infer<typeof tenantPolicyView>;
 
 export interface PolicyDefaults {
   policy: RecoveryPolicyName;

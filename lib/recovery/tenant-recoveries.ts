@@ -8,7 +8,7 @@ import type { RecoveryPolicyStore, RecoveryStore } from './ports';
 import { ConcurrentRecoveryError } from './ports';
 import { recoveryView } from './recovery';
 import { answerRecovery } from './recovery-decisions';
-import { tenantPolicyRequest, type PolicyDefaults } from './recovery-policy';
+import { tenantPolicyRequest, type PolicyDefaults, type TenantPolicyView } from './recovery-policy';
 
 /** The body of PUT /v1/recoveries/{recoveryId}: the tenant's answer during the grace period. */
 export const recoveryAnswerRequest = z.strictObject({ answer: recoveryAnswer });
@@ -81,12 +81,10 @@ export class TenantRecoveries {
     if (typeof owner !== 'string') return owner;
     const policy = await this.deps.policies.get(owner);
     const { defaults } = this.deps;
-    return {
-      kind: 'ok',
-      body: policy
-        ? { ...policy, source: 'tenant' }
-        : { tenantId: owner, policy: defaults.policy, graceS: defaults.graceS, source: 'default' },
-    };
+    const body: TenantPolicyView = policy
+      ? { ...policy, source: 'tenant' }
+      : { tenantId: owner, policy: defaults.policy, graceS: defaults.graceS, source: 'default' };
+    return { kind: 'ok', body };
   }
 
   async putPolicy(caller: Caller, body: unknown, params: Record<string, string | undefined>): Promise<Outcome> {
@@ -100,7 +98,8 @@ export class TenantRecoveries {
       return { kind: 'invalid', message: `graceS ${graceS} is above this stage's maximum of ${defaults.maxGraceS} s` };
     const policy = { tenantId: owner, policy: parsed.data.policy, graceS, updatedAt: this.deps.clock().toISOString() };
     await this.deps.policies.put(policy);
-    return { kind: 'ok', body: { ...policy, source: 'tenant' } };
+    const view: TenantPolicyView = { ...policy, source: 'tenant' };
+    return { kind: 'ok', body: view };
   }
 
   private scope(caller: Caller, params: Record<string, string | undefined>, what: string): string | Outcome {

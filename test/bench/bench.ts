@@ -16,6 +16,8 @@
  * 6. switch-over (unless VIM=none; 4 and 6 run first): the example VNF manager, subscribed through the fault API and
  *    verifying SNS signatures with the consumer kit, switches its pair over when the active's
  *    host fails; PutEvents -> switched over, to compare with 1 (test/bench/vnf-switch-over.ts).
+ * 7. callback dispatcher: one fault at a time to an SNS HTTP subscriber and a SOL 003 callback of
+ *    the same tenant; what the dispatcher adds (test/bench/callback-dispatch.ts).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -35,6 +37,7 @@ import { FaultInjector } from '../../lib/adapters/eventbridge/fault-injector';
 import { TenantTopics } from '../../lib/adapters/sns/tenant-topics';
 import { startPrivateDynamoDb } from '../support/private-dynamodb';
 import { awsProjection, printAwsProjection } from './aws-projection';
+import { CALLBACK_FAULTS, callbackDispatch, printCallbackDispatch } from './callback-dispatch';
 import { correlationCore, printCorrelationCore } from './correlation-core';
 import {
   DOCTOR_SIDE_BY_SIDE_COUNTS,
@@ -211,6 +214,9 @@ async function main(): Promise<void> {
     );
     const rack = await burst(subscriber, injector);
     process.stdout.write(`  last of ${rack.receivedNotifications} notifications after ${rack.lastNotificationMs} ms\n`);
+    process.stdout.write(`callback dispatcher: ${CALLBACK_FAULTS} host faults, one at a time ...\n`);
+    const callbacks = await callbackDispatch(subscriber, injector, load, run);
+    printCallbackDispatch(callbacks);
     process.stdout.write(
       `detection: network namespaces, ${NETNS_LINK_FAULTS} data link and ${NETNS_HOST_FAULTS} management link faults ...\n`,
     );
@@ -239,6 +245,7 @@ async function main(): Promise<void> {
       stack: 'local: serverless-offline + offline EventBridge + offline SNS (HTTP delivery) + DynamoDB Local',
       faultToTenantNotificationMs: lat,
       burst: rack,
+      callbackDispatch: callbacks,
       netnsDetection: {
         note: 'T00 = ip link set down inside a host namespace; T01 = the observation that raised the alarm (its eventTime); T09 = the tenant HTTP subscriber',
         dataLinkDown: linkFault,
@@ -318,6 +325,7 @@ async function main(): Promise<void> {
       `burst: last of ${rack.receivedNotifications}/${rack.expectedNotifications} tenant notifications (${rack.tenantsNotified} tenants) after ${rack.lastNotificationMs} ms, ${rack.notificationsPerSecond} notifications/s, ${rack.duplicateIds} duplicate ids at the wire\n`,
     );
     if (doctor) printDoctorSideBySide(doctor);
+    printCallbackDispatch(callbacks);
     printAwsProjection(projection);
     const dir = join(PROJECT_ROOT, 'bench-results');
     mkdirSync(dir, { recursive: true });

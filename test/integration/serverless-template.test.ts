@@ -22,6 +22,8 @@ describe('The deployable template (serverless package --stage prod)', () => {
     ).toEqual([
       'nfvi-doctor-prod-alarm-views',
       'nfvi-doctor-prod-alarms',
+      'nfvi-doctor-prod-callback-deliveries',
+      'nfvi-doctor-prod-callback-subscriptions',
       'nfvi-doctor-prod-fencing',
       'nfvi-doctor-prod-inventory',
       'nfvi-doctor-prod-maintenance-constraints',
@@ -44,6 +46,7 @@ describe('The deployable template (serverless package --stage prod)', () => {
         .map((r) => r.Properties.QueueName)
         .sort(),
     ).toEqual([
+      'nfvi-doctor-prod-callback-dead-letters',
       'nfvi-doctor-prod-event-dead-letters',
       'nfvi-doctor-prod-failed-invocations',
       'nfvi-doctor-prod-notification-dead-letters',
@@ -91,6 +94,7 @@ describe('The deployable template (serverless package --stage prod)', () => {
       .map((r) => r.Properties.ScheduleExpression)
       .filter(Boolean);
     expect(schedules.sort()).toEqual([
+      'rate(1 minute)',
       'rate(1 minute)',
       'rate(1 minute)',
       'rate(1 minute)',
@@ -202,18 +206,22 @@ describe('The deployable template (serverless package --stage prod)', () => {
     for (const s of ssm) expect(s.Resource['Fn::Sub']).toMatch(/:parameter\/nfvi-doctor\/prod\/(vim|bmc)-credentials$/);
   });
 
-  it('puts the API routes behind the Keystone authorizer', () => {
-    const methods = ofType('AWS::ApiGateway::Method');
-    expect(methods.length).toBe(31);
+  it('puts the API routes behind the Keystone authorizer, all but the public API description', () => {
+    const all = ofType('AWS::ApiGateway::Method');
+    const open = all.filter((m) => m.Properties.AuthorizationType !== 'CUSTOM');
+    expect(
+      open.map((m) => [m.Properties.HttpMethod, m.Properties.AuthorizationType, m.Properties.ResourceId.Ref]),
+    ).toEqual([['GET', 'NONE', 'ApiGatewayResourceOpenapijson']]);
+    const methods = all.filter((m) => m.Properties.AuthorizationType === 'CUSTOM');
+    expect(methods.length).toBe(39);
     const byAuthorizer = new Map<string, number>();
     for (const m of methods) {
-      expect(m.Properties.AuthorizationType).toBe('CUSTOM');
       const ref = m.Properties.AuthorizerId.Ref as string;
       byAuthorizer.set(ref, (byAuthorizer.get(ref) ?? 0) + 1);
     }
     // Only Alertmanager's webhook takes Basic auth (an application credential).
     expect(Object.fromEntries(byAuthorizer)).toEqual({
-      KeystoneAuthorizerApiGatewayAuthorizer: 30,
+      KeystoneAuthorizerApiGatewayAuthorizer: 38,
       KeystoneBasicAuthorizerApiGatewayAuthorizer: 1,
     });
     expect(
@@ -286,7 +294,7 @@ describe('The deployable template (serverless package --stage prod)', () => {
     const tables = Object.values(resources).filter((r) => r.Type === 'AWS::DynamoDB::Table') as Array<
       Resource & { DeletionPolicy?: string; UpdateReplacePolicy?: string }
     >;
-    expect(tables).toHaveLength(13);
+    expect(tables).toHaveLength(15);
     for (const table of tables) {
       expect([table.DeletionPolicy, table.UpdateReplacePolicy]).toEqual(['Retain', 'Retain']);
       expect(table.Properties.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
@@ -300,6 +308,7 @@ describe('The deployable template (serverless package --stage prod)', () => {
     );
     expect(Object.keys(named).sort()).toEqual([
       'admin-notifications-failed',
+      'callback-dead-letters',
       'correlator-errors',
       'correlator-throttles',
       'event-dead-letters',

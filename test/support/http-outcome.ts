@@ -2,16 +2,19 @@ import { statusOf } from '../../lib/platform/http/responses';
 import type { Outcome } from '../../lib/platform/outcome';
 
 /** What the API caller sees of a use case's outcome: the status, and the body or the refusal's message. */
-export type HttpView = { status: number; body?: unknown; message?: string };
+export type HttpView = { status: number; body?: unknown; message?: string; location?: string };
 
 export function httpOf(outcome: Outcome): HttpView {
   const status = statusOf(outcome);
   switch (outcome.kind) {
     case 'ok':
-    case 'created':
       return { status, body: outcome.body };
+    case 'created':
+      return { status, body: outcome.body, ...(outcome.location ? { location: outcome.location } : {}) };
     case 'done':
       return { status };
+    case 'see-other':
+      return { status, location: outcome.location };
     default:
       return outcome.details === undefined ? { status, message: outcome.message } : { status, body: outcome.details };
   }

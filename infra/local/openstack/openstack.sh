@@ -40,8 +40,10 @@ DB_URL_BASE="mysql+pymysql://os:${PASSWORD}@127.0.0.1"
 # file makes `start` run the (idempotent) install steps again.
 INSTALL_STEPS_VERSION=1
 
+# python3-tackerclient: `openstack vnffm ...`, the client the SOL 003 VNF FM API tests drive.
 PACKAGES=(
   mariadb-server rabbitmq-server python3-pymysql python3-openstackclient python3-glanceclient
+  python3-tackerclient
   uwsgi-core uwsgi-plugin-python3
   keystone placement-api glance-api neutron-server
   nova-api nova-conductor nova-scheduler nova-compute nova-compute-ironic
@@ -521,6 +523,8 @@ do_install() {
   t0=$(now)
   version=$(install_version)
   if [[ -f $MARKER && $(cat "$MARKER") == "$version" ]]; then
+    # A package added to PACKAGES since this machine's install (no daemon of it to restart).
+    install_packages
     log "already installed ($version)"
     return 0
   fi

@@ -64,15 +64,19 @@ export class DynamoDbAlarmViews implements AlarmViewStore, AlarmProjection {
     tenantId: string,
     alarmId: string,
     ackState: Alarm['ackState'],
+    at: string,
   ): Promise<'changed' | 'unchanged' | 'missing'> {
+    const acknowledged = ackState === 'ACKNOWLEDGED';
     try {
       await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { tenantId, alarmId },
-          UpdateExpression: 'SET ackState = :ack',
+          UpdateExpression: acknowledged
+            ? 'SET ackState = :ack, acknowledgedAt = :at'
+            : 'SET ackState = :ack REMOVE acknowledgedAt',
           ConditionExpression: 'attribute_exists(alarmId) AND ackState <> :ack',
-          ExpressionAttributeValues: { ':ack': ackState },
+          ExpressionAttributeValues: { ':ack': ackState, ...(acknowledged ? { ':at': at } : {}) },
         }),
       );
       return 'changed';
@@ -117,5 +121,9 @@ export class DynamoDbAlarmViews implements AlarmViewStore, AlarmProjection {
 
 function viewOf(item: Record<string, unknown>): AlarmView {
   const stored = alarmSchema.parse({ ...(item.alarm as object), ackState: item.ackState });
-  return { alarm: stored, severity: perceivedSeverity.parse(item.severity) };
+  return {
+    alarm: stored,
+    severity: perceivedSeverity.parse(item.severity),
+    ...(typeof item.acknowledgedAt === 'string' ? { acknowledgedAt: item.acknowledgedAt } : {}),
+  };
 }

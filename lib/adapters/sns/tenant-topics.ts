@@ -7,6 +7,13 @@ import { batchGetAll } from '../dynamodb/batch-get-all';
 /** `nfvi-doctor-<stage>-tenant-<tenantId>`: one topic per tenant keeps tenants apart. */
 export const tenantTopicName = (topicPrefix: string, tenantId: string) => `${topicPrefix}-tenant-${tenantId}`;
 
+/** The tenant whose topic this is, or undefined for any other topic. */
+export function tenantOfTopicArn(topicPrefix: string, topicArn: string): string | undefined {
+  const name = topicArn.split(':').pop() ?? '';
+  const prefix = tenantTopicName(topicPrefix, '');
+  return name.startsWith(prefix) && name.length > prefix.length ? name.slice(prefix.length) : undefined;
+}
+
 /**
  * Each tenant's SNS topic, created on first use and recorded in the tenants table.
  * Known topics are cached for the life of the container: a topic's ARN never changes.

@@ -20,9 +20,11 @@ import { stageNames } from '../../platform/stage-names';
  *   subscribers see the notification id again, and drop it as a duplicate);
  * - events: EventBridge gave up on a rule's target; the body is the event, put on the bus again;
  * - invocations: Lambda's retries of an asynchronous invocation ran out (its onFailure
- *   destination); the record holds the function and the event, invoked again asynchronously.
+ *   destination); the record holds the function and the event, invoked again asynchronously;
+ * - callbacks: a SOL 003 or Aodh-format callback delivery whose attempts ran out; the body is
+ *   the delivery, handed back to the callback retry function, which tries it again at once.
  */
-export const DEAD_LETTER_KINDS = ['notifications', 'events', 'invocations'] as const;
+export const DEAD_LETTER_KINDS = ['notifications', 'events', 'invocations', 'callbacks'] as const;
 export type DeadLetterKind = (typeof DEAD_LETTER_KINDS)[number];
 
 export interface DeadLetter {
@@ -64,6 +66,8 @@ const failedInvocation = z.object({
   requestPayload: z.unknown(),
   responsePayload: z.unknown().optional(),
 });
+
+const callbackDelivery = z.object({ subscriptionId: z.string(), lastError: z.string().optional() }).loose();
 
 const PEEK_BATCH = 10;
 /** SQS answers a short poll from a sample of its servers: a list ends after this many batches with nothing new. */
@@ -205,6 +209,17 @@ export class DeadLetters {
         );
         return functionName;
       }
+      case 'callbacks': {
+        const functionName = `${stageNames(this.stage).topicPrefix}-callbackRetry`;
+        await this.clients.lambda.send(
+          new InvokeCommand({
+            FunctionName: functionName,
+            InvocationType: 'Event',
+            Payload: Buffer.from(JSON.stringify({ requeue: [callbackDelivery.parse(body)] })),
+          }),
+        );
+        return functionName;
+      }
     }
   }
 
@@ -247,6 +262,14 @@ export class DeadLetters {
             : null,
         };
       }
+      case 'callbacks': {
+        const d = callbackDelivery.safeParse(body);
+        return {
+          ...base,
+          target: d.success ? `subscription ${d.data.subscriptionId}` : 'unknown',
+          reason: attribute(m, 'reason') ?? (d.success ? (d.data.lastError ?? null) : null),
+        };
+      }
     }
   }
 
@@ -256,6 +279,7 @@ export class DeadLetters {
       notifications: names.notificationDeadLetters,
       events: names.eventDeadLetters,
       invocations: names.failedInvocations,
+      callbacks: names.callbackDeadLetters,
     }[kind];
     let url = this.urls.get(kind);
     if (!url) {

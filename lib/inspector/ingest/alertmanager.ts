@@ -39,6 +39,12 @@ const webhook = z.object({
   alerts: z.array(z.unknown()).min(1).max(1000),
 });
 
+/**
+ * The webhook with its alerts, as the API description shows it (the ingest reads each alert on
+ * its own, so that one malformed alert does not refuse the others).
+ */
+export const alertmanagerWebhook = webhook.extend({ alerts: z.array(alert).min(1).max(1000) });
+
 /** The host an alert is about: a host label, else the scrape target without its port. */
 function hostOf(labels: Record<string, string>): string | undefined {
   const named = labels.host ?? labels.hostname ?? labels.nodename;

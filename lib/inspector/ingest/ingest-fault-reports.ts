@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { FaultReportDetail } from '../../contracts/southbound';
 import type { Outcome } from '../../platform/outcome';
 import { quarantined, type Quarantine } from '../../platform/quarantine';
@@ -24,10 +25,16 @@ export interface IngestDeps {
 export type Origin = FaultReportDetail['origin'];
 
 /** What the sender is told of an accepted report that will change nothing. */
-export interface IngestNote {
-  index: number;
-  note: string;
-}
+export const ingestNote = z.object({ index: z.number().int().nonnegative(), note: z.string() });
+export type IngestNote = z.infer<typeof ingestNote>;
+
+/** The answer to a compatibility request: 200 when every event was accepted, else 400 with the same body. */
+export const ingestAnswer = z.object({
+  accepted: z.number().int().nonnegative(),
+  rejected: z.array(z.object({ index: z.number().int().nonnegative(), reason: z.string() })),
+  notes: z.array(ingestNote).optional(),
+});
+export type IngestAnswer = z.infer<typeof ingestAnswer>;
 
 /**
  * A compatibility request: every valid event goes to the correlator as a southbound fault
@@ -60,7 +67,7 @@ export async function ingestFaultReports(body: unknown, origin: Origin, deps: In
     const reason = rejected.map((r) => `event ${r.index}: ${r.reason}`).join('; ');
     await quarantined(deps.quarantine, { source: sourceOf(origin), reason, payload: body, receivedAt: now });
   }
-  const answer = {
+  const answer: IngestAnswer = {
     accepted: valid.length,
     rejected,
     ...(notes.some(Boolean) ? { notes: notes.filter((n): n is IngestNote => n !== undefined) } : {}),

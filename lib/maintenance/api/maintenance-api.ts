@@ -1,11 +1,12 @@
 import { z } from 'zod';
-import { createSessionBody, tenantReplyBody } from '../../contracts/fenix';
+import { createSessionBody, tenantReply } from '../../contracts/fenix';
 import { tenantId } from '../../contracts/inventory';
 import type { Caller } from '../../platform/auth/keystone-authorizer';
 import { isRefusal, type Outcome, type Refusal } from '../../platform/outcome';
 import type { HostDrain } from '../host-drain';
 import { projectInstanceIds, type Decision, type Session, type SessionEvent } from '../session/session';
-import type { SessionCreated, SessionDeleted, SessionList, SessionView } from './session-view';
+import type { ProjectInstances, SessionCreated, SessionDeleted, SessionList, SessionView } from './session-view';
+import { replyBodyOf } from './tenant-reply';
 
 export interface MaintenanceApiDeps {
   sessions: { get(sessionId: string): Promise<Session | undefined>; list(): Promise<Session[]> };
@@ -152,19 +153,25 @@ export class MaintenanceApi {
   async projectInstances(caller: Caller, sessionId: string, projectId: string): Promise<Outcome> {
     const session = await this.visibleTo(caller, sessionId, projectId);
     if (isRefusal(session)) return session;
-    return { kind: 'ok', body: { instance_ids: projectInstanceIds(session, projectId) ?? [] } };
+    const body: ProjectInstances = { instance_ids: projectInstanceIds(session, projectId) ?? [] };
+    return { kind: 'ok', body };
   }
 
-  /** `PUT /v1/maintenance/{session_id}/{project_id}`: ACK_<STATE> or NACK_<STATE>, with instance_actions. */
+  /**
+   * `PUT /v1/maintenance/{session_id}/{project_id}`: ACK_<STATE> or NACK_<STATE>, with
+   * instance_actions (Fenix's default workflow) or one instance_action (its vnf workflow).
+   */
   async reply(caller: Caller, sessionId: string, projectId: string, body: unknown): Promise<Outcome> {
     const session = await this.visibleTo(caller, sessionId, projectId);
     if (isRefusal(session)) return session;
-    const parsed = tenantReplyBody.safeParse(body);
+    const parsed = tenantReply.safeParse(body);
     if (!parsed.success) return { kind: 'invalid', message: issues(parsed.error) };
+    const reply = replyBodyOf(parsed.data, session, sessionId, projectId);
+    if (isRefusal(reply)) return reply;
     const decision = await this.deps.apply(sessionId, {
       type: 'tenant-reply',
       project_id: projectId,
-      body: parsed.data,
+      body: reply,
       received_at: this.deps.clock().toISOString(),
     });
     if (decision.kind === 'rejected') return { kind: 'invalid', message: decision.detail };

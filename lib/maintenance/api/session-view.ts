@@ -56,7 +56,19 @@ export const sessionView = z.object({
   history: session.shape.history,
 });
 
+/** `GET /v1/maintenance/{session_id}/{project_id}`: the project's instances concerned now. */
+export const projectInstances = z.object({ instance_ids: z.array(z.string()) });
+
+/** `PUT /v1/maintenance/{session_id}/{project_id}`: what became of the reply (a repeat is answered like the first). */
+export const tenantReplyAnswer = z.object({
+  session_id: z.string(),
+  project_id: z.string(),
+  outcome: z.enum(['accepted', 'duplicate', 'late', 'stale']),
+});
+
 export type SessionCreated = z.infer<typeof sessionCreated>;
 export type SessionList = z.infer<typeof sessionList>;
 export type SessionDeleted = z.infer<typeof sessionDeleted>;
 export type SessionView = z.infer<typeof sessionView>;
+export type ProjectInstances = z.infer<typeof projectInstances>;
+export type TenantReplyAnswer = z.infer<typeof tenantReplyAnswer>;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { HOST_MAINTENANCE_REQUESTED } from '../../contracts/bus-events';
+import { HOST_MAINTENANCE_REQUESTED, type HostMaintenanceRequested } from '../../contracts/bus-events';
 import { HOST_EVENT_TYPE, SESSION_EVENT_TYPE, TENANT_EVENT_TYPE } from '../../contracts/fenix';
 import { type Notifier, type Publication } from '../../notifier/ports';
 import type { HostDrain } from '../host-drain';
@@ -193,7 +193,7 @@ export class MaintenanceWorkflow {
             host: effect.host,
             metadata: effect.metadata,
             answer_by: session.deadline_at,
-          },
+          } satisfies HostMaintenanceRequested,
         });
       case 'disable-host':
         return this.onVim(id, 'disable', pass, () => vim.disable(effect.host, effect.reason));

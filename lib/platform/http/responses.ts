@@ -6,19 +6,21 @@ const STATUS: Record<Outcome['kind'], number> = {
   ok: 200,
   created: 201,
   done: 204,
+  'see-other': 303,
   invalid: 400,
   forbidden: 403,
   'not-found': 404,
   conflict: 409,
   'too-large': 413,
+  unprocessable: 422,
 };
 
 /** The HTTP status of a use case's outcome. */
 export const statusOf = (outcome: Pick<Outcome, 'kind'>): number => STATUS[outcome.kind];
 
-const json = (statusCode: number, body: unknown): APIGatewayProxyResult => ({
+const json = (statusCode: number, body: unknown, headers: Record<string, string> = {}): APIGatewayProxyResult => ({
   statusCode,
-  headers: { 'Content-Type': 'application/json' },
+  headers: { 'Content-Type': 'application/json', ...headers },
   body: JSON.stringify(body),
 });
 
@@ -30,10 +32,13 @@ const json = (statusCode: number, body: unknown): APIGatewayProxyResult => ({
 export function responseOf(outcome: Outcome): APIGatewayProxyResult {
   switch (outcome.kind) {
     case 'ok':
+      return json(200, outcome.body, outcome.headers);
     case 'created':
-      return json(statusOf(outcome), outcome.body);
+      return json(201, outcome.body, outcome.location ? { Location: outcome.location } : {});
     case 'done':
       return { statusCode: 204, body: '' };
+    case 'see-other':
+      return { statusCode: 303, headers: { Location: outcome.location }, body: '' };
     default:
       return refusal(outcome);
   }

@@ -29,7 +29,7 @@ export interface Stages {
  * The IAM requests AWS makes of a function's role for one SDK call, as the services document
  * them: a DynamoDB transaction needs each of its item actions on each table, a PublishBatch is
  * authorized as sns:Publish, a CreateTopic with tags needs sns:TagResource too, a Publish to a
- * topic under a customer key needs kms:GenerateDataKey and kms:Decrypt on that key. (The
+ * topic or a send to a queue under a customer key needs kms:GenerateDataKey and kms:Decrypt on that key. (The
  * credentials parameters are SecureStrings under the aws/ssm key, which needs no grant.)
  */
 export function iamRequestsOf(call: RecordedCall, where: Where, stages: Stages): IamRequest[] {
@@ -108,7 +108,8 @@ export function iamRequestsOf(call: RecordedCall, where: Where, stages: Stages):
       const queue = String(r.QueueUrl ?? r.QueueName)
         .split('/')
         .pop() as string;
-      return [request('sqs', action, arn('sqs', queue))];
+      const sends = action === 'SendMessage' || action === 'SendMessageBatch';
+      return [request('sqs', action, arn('sqs', queue)), ...(sends ? keyUse(where, because) : [])];
     }
     default:
       throw new Error(`no IAM mapping for ${because} of ${call.function}`);

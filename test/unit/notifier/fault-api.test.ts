@@ -1,10 +1,9 @@
 import { isIP } from 'node:net';
-import { type Alarm, type PerceivedSeverity } from '../../../lib/contracts/etsi-alarm';
-import { alarmQuery, matchesQuery, selectAlarms, type AlarmView } from '../../../lib/notifier/alarm-query';
+import { type Alarm } from '../../../lib/contracts/etsi-alarm';
+import { alarmQuery, matchesQuery, selectAlarms } from '../../../lib/notifier/alarm-query';
 import { ManageSubscriptions } from '../../../lib/notifier/manage-subscriptions';
 import {
   SubscriptionConflictError,
-  type AlarmViewStore,
   type SubscriptionStore,
   type TopicSubscriptions,
 } from '../../../lib/notifier/ports';
@@ -18,111 +17,16 @@ import {
   type SubscriptionProtocol,
 } from '../../../lib/notifier/subscription';
 import { TenantAlarms } from '../../../lib/notifier/tenant-alarms';
-import type { Caller } from '../../../lib/platform/auth/keystone-authorizer';
 import { allowListOf } from '../../../lib/platform/cidr';
 import { httpView, type HttpView } from '../../support/http-outcome';
-import { ADMIN_PROJECT, VIM } from '../inspector/builders';
-
-// ---- callers ---------------------------------------------------------------------------------
-
-const member = (projectId: string): Caller => ({
-  userId: `user-of-${projectId}`,
-  projectId,
-  roles: ['member'],
-  isAdmin: false,
-});
-const TENANT_A = member('tenant-a');
-const TENANT_B = member('tenant-b');
-const ADMIN: Caller = { userId: 'cloud-admin', projectId: ADMIN_PROJECT, roles: ['admin'], isAdmin: true };
-
-// ---- alarms ----------------------------------------------------------------------------------
-
-const T0 = Date.parse('2026-03-01T10:00:00.000Z');
-/** The ISO time `minutes` after the tests' epoch (before it when negative). */
-const at = (minutes: number): string => new Date(T0 + minutes * 60_000).toISOString();
-
-interface AlarmSpec {
-  /** The alarmed object: an instance, or the host itself for a host alarm. */
-  managedObjectId?: string;
-  tenantId?: string;
-  /** The faulty resource: the host the fault is on. */
-  host?: string;
-  faultType?: string;
-  /** The severity the alarm was raised with. */
-  severity?: Exclude<PerceivedSeverity, 'CLEARED'>;
-  raisedAt?: number;
-  /** Minutes after the epoch when the alarm cleared; absent while it is active. */
-  clearedAt?: number;
-  ackState?: Alarm['ackState'];
-}
-
-/** An alarm as the fault API keeps it: a cleared one reads CLEARED, its view keeps the raised severity. */
-function viewOf(id: string, spec: AlarmSpec = {}): AlarmView {
-  const severity = spec.severity ?? 'MAJOR';
-  const raised = at(spec.raisedAt ?? 0);
-  const cleared = spec.clearedAt === undefined ? undefined : at(spec.clearedAt);
-  const alarm: Alarm = {
-    id,
-    managedObjectId: spec.managedObjectId ?? 'vm-a1',
-    tenantId: spec.tenantId ?? 'tenant-a',
-    rootCauseFaultyResource: {
-      faultyResource: { vimConnectionId: VIM, resourceId: spec.host ?? 'compute-1' },
-      faultyResourceType: 'COMPUTE',
-    },
-    alarmRaisedTime: raised,
-    ...(cleared ? { alarmChangedTime: cleared, alarmClearedTime: cleared } : {}),
-    ackState: spec.ackState ?? 'UNACKNOWLEDGED',
-    perceivedSeverity: cleared ? 'CLEARED' : severity,
-    eventTime: cleared ?? raised,
-    eventType: 'EQUIPMENT_ALARM',
-    faultType: spec.faultType ?? 'compute.host.down',
-    probableCause: 'host down',
-    isRootCause: false,
-    correlatedAlarmIds: [],
-    faultDetails: [],
-  };
-  return { alarm, severity };
-}
+import { InMemoryAlarmViews } from '../../support/in-memory-alarm-views';
+import { ADMIN_PROJECT } from '../inspector/builders';
+import { ADMIN, alarmView, at, member, TENANT_A, TENANT_B } from './builders';
 
 const idsOf = (alarms: readonly Alarm[]): string[] => alarms.map((a) => a.id);
 const query = (params: Record<string, string>) => alarmQuery.parse(params);
 
 // ---- in-memory ports -------------------------------------------------------------------------
-
-/** Alarm views in a Map, with the store's rules: kept under their tenant, acknowledged only on a change. */
-class InMemoryAlarmViews implements AlarmViewStore {
-  readonly views = new Map<string, AlarmView>();
-
-  constructor(...views: AlarmView[]) {
-    for (const view of views) this.views.set(view.alarm.id, structuredClone(view));
-  }
-
-  async byTenant(tenantId: string): Promise<AlarmView[]> {
-    return [...this.views.values()].filter((v) => v.alarm.tenantId === tenantId).map((v) => structuredClone(v));
-  }
-
-  async get(tenantId: string, alarmId: string): Promise<AlarmView | undefined> {
-    const view = this.under(tenantId, alarmId);
-    return view && structuredClone(view);
-  }
-
-  async setAckState(
-    tenantId: string,
-    alarmId: string,
-    ackState: Alarm['ackState'],
-  ): Promise<'changed' | 'unchanged' | 'missing'> {
-    const view = this.under(tenantId, alarmId);
-    if (!view) return 'missing';
-    if (view.alarm.ackState === ackState) return 'unchanged';
-    view.alarm.ackState = ackState;
-    return 'changed';
-  }
-
-  private under(tenantId: string, alarmId: string): AlarmView | undefined {
-    const view = this.views.get(alarmId);
-    return view?.alarm.tenantId === tenantId ? view : undefined;
-  }
-}
 
 /** Subscriptions in a Map by owner and id; the first of two puts of one id wins. */
 class InMemorySubscriptions implements SubscriptionStore {
@@ -204,10 +108,10 @@ function bodyOf<T = Record<string, unknown>>(outcome: HttpView): T {
 /** tenant-a's two instance alarms, tenant-b's one, all on host compute-1, and the host alarm of compute-1. */
 function alarmsScene() {
   const views = new InMemoryAlarmViews(
-    viewOf('a-1', { managedObjectId: 'vm-a1', tenantId: 'tenant-a', raisedAt: 1 }),
-    viewOf('a-2', { managedObjectId: 'vm-a2', tenantId: 'tenant-a', raisedAt: 2 }),
-    viewOf('b-1', { managedObjectId: 'vm-b1', tenantId: 'tenant-b', raisedAt: 3 }),
-    viewOf('h-1', { managedObjectId: 'compute-1', tenantId: ADMIN_PROJECT, severity: 'CRITICAL' }),
+    alarmView('a-1', { managedObjectId: 'vm-a1', tenantId: 'tenant-a', raisedAt: 1 }),
+    alarmView('a-2', { managedObjectId: 'vm-a2', tenantId: 'tenant-a', raisedAt: 2 }),
+    alarmView('b-1', { managedObjectId: 'vm-b1', tenantId: 'tenant-b', raisedAt: 3 }),
+    alarmView('h-1', { managedObjectId: 'compute-1', tenantId: ADMIN_PROJECT, severity: 'CRITICAL' }),
   );
   return { views, alarms: httpView(new TenantAlarms(views, ADMIN_PROJECT)) };
 }
@@ -301,8 +205,8 @@ describe('Schema: alarmQuery (GET /v1/alarms query parameters)', () => {
 
 describe('Function: selectAlarms (which alarms a query keeps)', () => {
   describe('state', () => {
-    const active = viewOf('active', { raisedAt: 0 });
-    const cleared = viewOf('cleared', { raisedAt: 1, clearedAt: 2 });
+    const active = alarmView('active', { raisedAt: 0 });
+    const cleared = alarmView('cleared', { raisedAt: 1, clearedAt: 2 });
 
     it.each([
       ['active', ['active']],
@@ -318,9 +222,17 @@ describe('Function: selectAlarms (which alarms a query keeps)', () => {
   });
 
   describe('resourceId', () => {
-    const instanceOnHost1 = viewOf('vm-a1-on-compute-1', { managedObjectId: 'vm-a1', host: 'compute-1', raisedAt: 3 });
-    const instanceOnHost2 = viewOf('vm-a2-on-compute-2', { managedObjectId: 'vm-a2', host: 'compute-2', raisedAt: 2 });
-    const host1 = viewOf('compute-1', { managedObjectId: 'compute-1', host: 'compute-1', raisedAt: 1 });
+    const instanceOnHost1 = alarmView('vm-a1-on-compute-1', {
+      managedObjectId: 'vm-a1',
+      host: 'compute-1',
+      raisedAt: 3,
+    });
+    const instanceOnHost2 = alarmView('vm-a2-on-compute-2', {
+      managedObjectId: 'vm-a2',
+      host: 'compute-2',
+      raisedAt: 2,
+    });
+    const host1 = alarmView('compute-1', { managedObjectId: 'compute-1', host: 'compute-1', raisedAt: 1 });
     const all = [instanceOnHost1, instanceOnHost2, host1];
 
     it('matches the alarmed instance', () => {
@@ -350,8 +262,8 @@ describe('Function: selectAlarms (which alarms a query keeps)', () => {
 
   it('faultType keeps the alarms of that fault type only', () => {
     // Prepare
-    const down = viewOf('down', { faultType: 'compute.host.down' });
-    const fan = viewOf('fan', { faultType: 'compute.host.fan.error' });
+    const down = alarmView('down', { faultType: 'compute.host.down' });
+    const fan = alarmView('fan', { faultType: 'compute.host.fan.error' });
 
     // Act
     const selected = selectAlarms([down, fan], query({ faultType: 'compute.host.fan.error' }));
@@ -361,10 +273,10 @@ describe('Function: selectAlarms (which alarms a query keeps)', () => {
   });
 
   describe('minSeverity', () => {
-    const critical = viewOf('critical', { severity: 'CRITICAL', raisedAt: 4 });
-    const major = viewOf('major', { severity: 'MAJOR', raisedAt: 3 });
-    const minor = viewOf('minor', { severity: 'MINOR', raisedAt: 2 });
-    const clearedCritical = viewOf('cleared-critical', { severity: 'CRITICAL', raisedAt: 1, clearedAt: 5 });
+    const critical = alarmView('critical', { severity: 'CRITICAL', raisedAt: 4 });
+    const major = alarmView('major', { severity: 'MAJOR', raisedAt: 3 });
+    const minor = alarmView('minor', { severity: 'MINOR', raisedAt: 2 });
+    const clearedCritical = alarmView('cleared-critical', { severity: 'CRITICAL', raisedAt: 1, clearedAt: 5 });
 
     it('keeps the alarms at least that severe', () => {
       // Act
@@ -399,7 +311,7 @@ describe('Function: selectAlarms (which alarms a query keeps)', () => {
       ['cleared before since', { raisedAt: 0, clearedAt: 30 }],
     ])('leaves out an alarm %s', (_, spec) => {
       // Act
-      const matches = matchesQuery(viewOf('alarm', spec), query(range));
+      const matches = matchesQuery(alarmView('alarm', spec), query(range));
 
       // Assess
       expect(matches).toBe(false);
@@ -414,7 +326,7 @@ describe('Function: selectAlarms (which alarms a query keeps)', () => {
       ['cleared exactly at since', { raisedAt: 0, clearedAt: 60 }],
     ])('keeps an alarm %s', (_, spec) => {
       // Act
-      const matches = matchesQuery(viewOf('alarm', spec), query(range));
+      const matches = matchesQuery(alarmView('alarm', spec), query(range));
 
       // Assess
       expect(matches).toBe(true);
@@ -422,8 +334,8 @@ describe('Function: selectAlarms (which alarms a query keeps)', () => {
 
     it('since alone keeps what was still active at or after it', () => {
       // Prepare
-      const endedBefore = viewOf('ended-before', { raisedAt: 0, clearedAt: 30 });
-      const endedAfter = viewOf('ended-after', { raisedAt: 0, clearedAt: 90 });
+      const endedBefore = alarmView('ended-before', { raisedAt: 0, clearedAt: 30 });
+      const endedAfter = alarmView('ended-after', { raisedAt: 0, clearedAt: 90 });
 
       // Act
       const selected = selectAlarms([endedBefore, endedAfter], query({ since: at(60), state: 'all' }));
@@ -436,9 +348,9 @@ describe('Function: selectAlarms (which alarms a query keeps)', () => {
   it('lists the newest alarm first', () => {
     // Prepare
     const views = [
-      viewOf('old', { raisedAt: 1 }),
-      viewOf('newest', { raisedAt: 9 }),
-      viewOf('middle', { raisedAt: 5 }),
+      alarmView('old', { raisedAt: 1 }),
+      alarmView('newest', { raisedAt: 9 }),
+      alarmView('middle', { raisedAt: 5 }),
     ];
 
     // Act
