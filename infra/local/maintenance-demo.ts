@@ -86,6 +86,8 @@ export async function runMaintenanceDemo(demo: MaintenanceDemo): Promise<void> {
       maintenance_at: maintenanceAt,
       workflow: 'default',
       metadata: { change: 'demo' },
+      // The operator hook (the demo's stand-in automation) maintains each emptied host.
+      actions: [{ plugin: 'firmware-upgrade', type: 'host' }],
       reply_timeout_s: 6,
     });
     if (created.status !== 200)

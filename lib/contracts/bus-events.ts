@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { faultImpacts } from './fault-catalogue';
+import { actionPlugin } from './fenix';
 
 /**
  * Every event on the nfvi-doctor bus, by source. The collectors' telemetry (source
@@ -116,6 +117,8 @@ export const hostMaintenanceRequested = z.object({
   session_id: sessionId,
   host: sessionId,
   metadata: z.record(z.string(), z.unknown()),
+  /** The session's host action plug-ins (type host or compute): what the operator runs on the host. */
+  actions: z.array(actionPlugin).default([]),
   /** The session's deadline for the operator's answer. */
   answer_by: z.string().optional(),
 });

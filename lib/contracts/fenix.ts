@@ -5,7 +5,7 @@ import { z } from 'zod';
  * openstack-archive/fenix:
  * - doc/source/api-ref/v1/samples/create-maintenance-session-post.json: the admin body
  *   `{hosts, state: "MAINTENANCE", maintenance_at: "2018-02-28 06:06:03", metadata, workflow}`
- *   (plus `download` and `actions` plug-ins, which we accept and drop); `hosts: []` means
+ *   (plus `download` and the `actions` plug-ins, kept with the session); `hosts: []` means
  *   every compute host (fenix/workflow/workflows/default.py `_init_hosts_by_services`).
  * - doc/source/api-ref/v1/samples/input-from-project-to-maintenance-session-put.json and
  *   parameters.yaml `workflow-state-reply`: the tenant reply `{state: "ACK_<STATE>" |
@@ -86,14 +86,41 @@ export const fenixTime = z
   .refine((time) => !Number.isNaN(Date.parse(asUtc(time))), 'not a valid date and time')
   .transform((time) => new Date(Date.parse(asUtc(time))).toISOString());
 
+/**
+ * An action plug-in of a session (Fenix's `actions`): `pre` runs once before the first host,
+ * `host` (`compute` in some Fenix deployments) on each emptied host, `post` once after the last.
+ * nfvi-doctor runs each through the operator hook, which it names.
+ */
+export const actionPlugin = z
+  .object({
+    plugin: name,
+    type: z.enum(['pre', 'host', 'compute', 'post']),
+    /** Fenix runs the plug-ins of one type by order. */
+    order: z.number().int().nonnegative().optional(),
+    metadata: metadata.default({}),
+  })
+  .strict();
+export type ActionPlugin = z.output<typeof actionPlugin>;
+
+/** Fenix's workflows: `default` asks each project about its instances at once, `vnf` one instance at a time. */
+export const workflowName = z.enum(['default', 'vnf'], {
+  error: (issue) => `unknown workflow ${JSON.stringify(issue.input)}: default or vnf`,
+});
+
 /** `POST /v1/maintenance`. */
 export const createSessionBody = z.object({
   /** Empty: every compute host, which the caller resolves from the inventory before creating. */
   hosts: z.array(name).refine((hosts) => new Set(hosts).size === hosts.length, 'hosts must not repeat a host'),
   state: z.literal('MAINTENANCE'),
   maintenance_at: fenixTime,
-  workflow: name,
+  workflow: workflowName,
   metadata: metadata.default({}),
+  /** Action plug-ins, kept with the session and run through the operator hook. */
+  actions: z.array(actionPlugin).default([]),
+  /** Where the maintenance's software and plug-ins come from (Fenix's `download`): kept and shown. */
+  download: z
+    .array(z.object({ url: z.string().min(1).max(2048), size: z.string().max(64).optional() }).strict())
+    .default([]),
   // nfvi-doctor's additions; Fenix keeps these in its configuration, not in the session.
   /** What a tenant that does not answer by reply_at gets for its instances. */
   default_action: instanceAction.default('MIGRATE'),
@@ -184,11 +211,14 @@ const tenantBase = {
   metadata,
 };
 
-/** A state the tenant must answer; `instance_ids` is the URL of the project's GET. */
+/**
+ * A state the tenant must answer; `instance_ids` is the URL of the project's GET, or, in the vnf
+ * workflow's PREPARE_MAINTENANCE and PLANNED_MAINTENANCE, the one instance asked about.
+ */
 export const tenantScheduled = z.object({
   ...tenantBase,
   state: replyState,
-  instance_ids: z.string(),
+  instance_ids: z.union([z.string(), z.array(z.string()).length(1)]),
   allowed_actions: z.array(instanceAction),
   actions_at: z.string(),
   reply_at: z.string(),

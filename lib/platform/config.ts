@@ -23,6 +23,8 @@ const environment = z.object({
   NFVI_MAINTENANCE_HOST_SLOTS: z.coerce.number().int().positive().default(32),
   /** How long a workflow invocation follows moves in flight before leaving them to the sweeper. */
   NFVI_MAINTENANCE_FOLLOW_S: z.coerce.number().nonnegative().default(45),
+  /** Whether the operator hook must answer for every emptied host, even in a session naming no host plug-in. */
+  NFVI_MAINTENANCE_REQUIRE_OPERATOR_ANSWER: z.stringbool().default(false),
   /** Whether a predicted host failure disables scheduling to the host (nothing new is placed there). */
   NFVI_PREDICTION_DISABLES_HOST: z.stringbool().default(false),
   /** Whether hosts confirmed dead are fenced (powered off through their BMC); needs BMC credentials. */
@@ -130,7 +132,7 @@ export type Config = {
   peerVotesTable: string;
   constraintsTable: string;
   sessionsTable: string;
-  maintenance: { apiUrl: string; hostSlots: number; followS: number };
+  maintenance: { apiUrl: string; hostSlots: number; followS: number; operatorAnswerRequired: boolean };
   quorum: { minObservers: number; voteTtlS: number };
   maxClockSkewS: number;
   ingest: { monitorTimeZones: Record<string, string>; maxBodyBytes: number };
@@ -211,6 +213,7 @@ export function configFrom(env: NodeJS.ProcessEnv): Config {
       apiUrl: e.NFVI_MAINTENANCE_API_URL,
       hostSlots: e.NFVI_MAINTENANCE_HOST_SLOTS,
       followS: e.NFVI_MAINTENANCE_FOLLOW_S,
+      operatorAnswerRequired: e.NFVI_MAINTENANCE_REQUIRE_OPERATOR_ANSWER,
     },
     quorum: { minObservers: e.NFVI_PEER_QUORUM_MIN, voteTtlS: e.NFVI_PEER_VOTE_TTL_S },
     maxClockSkewS: e.NFVI_MAX_CLOCK_SKEW_S,

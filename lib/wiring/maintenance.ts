@@ -71,6 +71,7 @@ export function maintenanceApi(credentials: unknown): MaintenanceApi {
     clock: () => new Date(),
     adminProjectId: cfg.adminProjectId,
     apiUrl: cfg.maintenance.apiUrl,
+    operatorAnswerRequired: cfg.maintenance.operatorAnswerRequired,
   });
 }
 

@@ -12,7 +12,9 @@
  *    and to nfvi-doctor's Doctor route in turn, 20 and 50 instances on a fake host of the local
  *    OpenStack; T04 (host forced down) and T03 (all instances ERROR) from Nova's database, T09
  *    at the tenants' subscriber, and the ratios (test/bench/doctor-side-by-side.ts).
- * 5. maintenance makespan of simulated 20-host clusters (test/bench/maintenance-makespan.ts);
+ * 5. maintenance makespan of simulated 20-host clusters (test/bench/maintenance-makespan.ts), and
+ *    (unless VIM=none) Doctor's maintenance scenario on the local OpenStack in the default and the
+ *    vnf workflow (test/bench/doctor-maintenance.ts);
  * 6. switch-over (unless VIM=none; 4 and 6 run first): the example VNF manager, subscribed through the fault API and
  *    verifying SNS signatures with the consumer kit, switches its pair over when the active's
  *    host fails; PutEvents -> switched over, to compare with 1 (test/bench/vnf-switch-over.ts).
@@ -39,6 +41,7 @@ import { startPrivateDynamoDb } from '../support/private-dynamodb';
 import { awsProjection, printAwsProjection } from './aws-projection';
 import { CALLBACK_FAULTS, callbackDispatch, printCallbackDispatch } from './callback-dispatch';
 import { correlationCore, printCorrelationCore } from './correlation-core';
+import { doctorMaintenance, printDoctorMaintenance } from './doctor-maintenance';
 import {
   DOCTOR_SIDE_BY_SIDE_COUNTS,
   DOCTOR_SIDE_BY_SIDE_RUNS,
@@ -204,6 +207,10 @@ async function main(): Promise<void> {
       process.stdout.write(
         `  confirmed death -> fenced p50 ${fencingSummary.deathToFencedMs.p50} ms; -> ${FENCING_INSTANCES} instances ACTIVE elsewhere p50 ${fencingSummary.deathToEvacuatedMs.p50} ms (max ${fencingSummary.deathToEvacuatedMs.max} ms)\n`,
       );
+    if (cloud)
+      process.stdout.write("maintenance, Doctor's scenario on the local OpenStack: default and vnf workflow ...\n");
+    const doctorScenario = cloud && (await doctorMaintenance(cloud));
+    if (doctorScenario) printDoctorMaintenance(doctorScenario);
     process.stdout.write(
       `latency: ${LATENCY_FAULTS} host faults, one at a time (after ${WARMUP_FAULTS} warm-up faults) ...\n`,
     );
@@ -266,6 +273,10 @@ async function main(): Promise<void> {
         ...fencingSummary,
       },
       maintenanceMakespan: maintenance,
+      doctorMaintenanceScenario: doctorScenario && {
+        note: "doctor_tests/scenario/maintenance.py's session (hosts: [] = every compute host, maintenance_at 30 s ahead, no plug-in) on the local OpenStack, the VNF manager as Doctor's app manager (default) or Fenix's sample VNFM (vnf)",
+        rows: doctorScenario,
+      },
       correlationCore: core,
       inventoryScale: scale,
       awsProjection: projection,

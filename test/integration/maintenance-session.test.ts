@@ -125,6 +125,8 @@ describe('Planned maintenance (Fenix API, workflow functions, sample VNF manager
       maintenance_at: fenixTime(20),
       workflow: 'default',
       metadata: { change: 'firmware-2026.11' },
+      // Operator automation maintains each emptied host through the hook.
+      actions: [{ plugin: 'firmware-upgrade', type: 'host', metadata: { version: '2026.11' } }],
       reply_timeout_s: 8,
       default_action: 'MIGRATE',
     });

@@ -113,7 +113,10 @@ export class SampleVnfManager {
       await this.api.reply(notice.reply_url, { state: `NACK_${state}`, instance_actions: {} });
       return { outcome: 'replied', state: `NACK_${state}`, switchedOver: false };
     }
-    const ids = await this.api.instanceIds(notice.instance_ids);
+    // The vnf workflow names the one instance asked about; the default one gives the project's URL.
+    const ids = Array.isArray(notice.instance_ids)
+      ? notice.instance_ids
+      : await this.api.instanceIds(notice.instance_ids);
     let switchedOver = false;
     if (notice.allowed_actions.length > 0 && ids.includes(this.pair.active) && !ids.includes(this.pair.standby)) {
       // The standby takes over first: the active instance is about to be moved (and it is not).

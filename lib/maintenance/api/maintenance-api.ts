@@ -5,7 +5,14 @@ import type { Caller } from '../../platform/auth/keystone-authorizer';
 import { isRefusal, type Outcome, type Refusal } from '../../platform/outcome';
 import type { HostDrain } from '../host-drain';
 import { projectInstanceIds, type Decision, type Session, type SessionEvent } from '../session/session';
-import type { ProjectInstances, SessionCreated, SessionDeleted, SessionList, SessionView } from './session-view';
+import type {
+  ProjectInstances,
+  SessionCreated,
+  SessionDeleted,
+  SessionDetail,
+  SessionList,
+  SessionView,
+} from './session-view';
 import { replyBodyOf } from './tenant-reply';
 
 export interface MaintenanceApiDeps {
@@ -20,6 +27,8 @@ export interface MaintenanceApiDeps {
   adminProjectId: string;
   /** Base of the URLs tenants get: reply_url and instance_ids. */
   apiUrl: string;
+  /** The stage's rule: the operator hook answers for every emptied host, plug-in or not. */
+  operatorAnswerRequired: boolean;
 }
 
 const issues = (error: z.ZodError) =>
@@ -108,6 +117,7 @@ export class MaintenanceApi {
       ),
       admin_project_id: this.deps.adminProjectId,
       api_url: this.deps.apiUrl,
+      operator_answer_required: this.deps.operatorAnswerRequired,
     });
     if (decision.kind !== 'applied') return { kind: 'invalid', message: decision.detail };
     await this.deps.wake(sessionId);
@@ -136,6 +146,28 @@ export class MaintenanceApi {
     if (!caller.isAdmin) return forbidden();
     const session = await this.deps.sessions.get(sessionId);
     return session ? { kind: 'ok', body: adminView(session) } : notFound(sessionId);
+  }
+
+  /**
+   * `GET /v1/maintenance/{session_id}/detail`: the session as `get` shows it, with what Fenix's
+   * detail adds: its action plug-ins, its downloads and every instance taking part.
+   */
+  async detail(caller: Caller, sessionId: string): Promise<Outcome> {
+    if (!caller.isAdmin) return forbidden();
+    const session = await this.deps.sessions.get(sessionId);
+    if (!session) return notFound(sessionId);
+    const body: SessionDetail = {
+      ...adminView(session),
+      actions: session.actions,
+      download: session.download,
+      instances: Object.entries(session.instances).map(([instance_id, i]) => ({
+        instance_id,
+        project_id: i.project_id,
+        host: i.host,
+        ...(session.step?.moves[instance_id] ? { move: session.step.moves[instance_id].status } : {}),
+      })),
+    };
+    return { kind: 'ok', body };
   }
 
   /** `DELETE /v1/maintenance/{session_id}`: a session under way fails cleanly, its hosts back in service. */
@@ -174,6 +206,11 @@ export class MaintenanceApi {
       body: reply,
       received_at: this.deps.clock().toISOString(),
     });
+    return this.answered(decision, sessionId, projectId);
+  }
+
+  /** A reply's answer: accepted, a repeat answered like the first, or why it is refused. */
+  private async answered(decision: Decision, sessionId: string, projectId: string): Promise<Outcome> {
     if (decision.kind === 'rejected') return { kind: 'invalid', message: decision.detail };
     if (decision.kind === 'applied') await this.deps.wake(sessionId);
     const outcome = decision.kind === 'applied' ? 'accepted' : decision.reason;
@@ -181,6 +218,41 @@ export class MaintenanceApi {
     if (decision.kind === 'ignored' && !['duplicate', 'late', 'stale'].includes(decision.reason))
       return { kind: 'conflict', message: decision.detail };
     return { kind: 'ok', body: { session_id: sessionId, project_id: projectId, outcome } };
+  }
+
+  /**
+   * `PUT /v1/maintenance/{session_id}/{project_id}/{instance_id}`: the answer about one instance,
+   * as Fenix's vnf workflow asks for it (`{state, instance_action}`); Fenix's default shape is
+   * taken too, naming that instance alone.
+   */
+  async instanceReply(
+    caller: Caller,
+    sessionId: string,
+    projectId: string,
+    instanceId: string,
+    body: unknown,
+  ): Promise<Outcome> {
+    const session = await this.visibleTo(caller, sessionId, projectId);
+    if (isRefusal(session)) return session;
+    const parsed = tenantReply.safeParse(body);
+    if (!parsed.success) return { kind: 'invalid', message: issues(parsed.error) };
+    const reply = parsed.data;
+    if (reply.session_id !== undefined && reply.session_id !== sessionId) {
+      return {
+        kind: 'invalid',
+        message: `session_id: the body names session ${JSON.stringify(reply.session_id)}, the path ${JSON.stringify(sessionId)}`,
+      };
+    }
+    const actions =
+      reply.instance_action !== undefined ? { [instanceId]: reply.instance_action } : reply.instance_actions;
+    const decision = await this.deps.apply(sessionId, {
+      type: 'tenant-reply',
+      project_id: projectId,
+      instance_id: instanceId,
+      body: { state: reply.state, instance_actions: actions },
+      received_at: this.deps.clock().toISOString(),
+    });
+    return this.answered(decision, sessionId, projectId);
   }
 
   /**

@@ -56,6 +56,22 @@ export const sessionView = z.object({
   history: session.shape.history,
 });
 
+/** `GET /v1/maintenance/{session_id}/detail`: the session with its plug-ins, downloads and instances (Fenix's detail). */
+export const sessionDetail = sessionView.extend({
+  actions: session.shape.actions,
+  download: session.shape.download,
+  instances: z.array(
+    z.object({
+      instance_id: z.string(),
+      project_id: z.string(),
+      /** Where it was when the session took it in, or last planned from. */
+      host: z.string(),
+      /** Its move in the current step, if it has one. */
+      move: move.shape.status.optional(),
+    }),
+  ),
+});
+
 /** `GET /v1/maintenance/{session_id}/{project_id}`: the project's instances concerned now. */
 export const projectInstances = z.object({ instance_ids: z.array(z.string()) });
 
@@ -70,5 +86,6 @@ export type SessionCreated = z.infer<typeof sessionCreated>;
 export type SessionList = z.infer<typeof sessionList>;
 export type SessionDeleted = z.infer<typeof sessionDeleted>;
 export type SessionView = z.infer<typeof sessionView>;
+export type SessionDetail = z.infer<typeof sessionDetail>;
 export type ProjectInstances = z.infer<typeof projectInstances>;
 export type TenantReplyAnswer = z.infer<typeof tenantReplyAnswer>;

@@ -45,6 +45,7 @@ export function planSessionStep(
   const ready = decision.startDraining.filter(({ targets }) => Object.keys(targets).every((id) => moving.has(id)));
   if (ready.length > 0) {
     const projectOf = new Map(input.instances.map((i) => [i.id, i.project_id]));
+    const leadTimeOf = new Map(input.instances.map((i) => [i.id, i.lead_time]));
     for (const { host } of decision.startDraining.filter((d) => !ready.includes(d)))
       waiting[host] = [...(waiting[host] ?? []), 'waits for a later step: not all its instances may move now'];
     return {
@@ -56,6 +57,7 @@ export function planSessionStep(
           project_id: projectOf.get(id) as string,
           from_host: host,
           to_host: to,
+          ...(leadTimeOf.get(id) ? { lead_time_s: leadTimeOf.get(id) } : {}),
         })),
       ),
       waiting,

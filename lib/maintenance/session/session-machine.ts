@@ -101,6 +101,9 @@ function create(event: Extract<SessionEvent, { type: 'created' }>, now: string):
     maintenance_at: request.maintenance_at,
     workflow: request.workflow,
     metadata: request.metadata,
+    actions: request.actions,
+    download: request.download,
+    operator_answer_required: event.operator_answer_required ?? false,
     default_action: request.default_action,
     reply_timeout_s: request.reply_timeout_s,
     drain_timeout_s: request.drain_timeout_s,
@@ -113,13 +116,8 @@ function create(event: Extract<SessionEvent, { type: 'created' }>, now: string):
     plan_seq: 0,
     history: [{ from: null, to: 'MAINTENANCE', at: now }],
   };
-  // As Fenix: tenants must be able to answer before the maintenance begins.
-  if (Object.keys(instances).length > 0 && before(request.maintenance_at, after(now, request.reply_timeout_s))) {
-    return reject(
-      'no-time-to-reply',
-      `maintenance_at ${request.maintenance_at} leaves tenants less than reply_timeout_s (${request.reply_timeout_s} s) to answer`,
-    );
-  }
+  // As Fenix: a maintenance_at sooner than the tenants' reply time waits for their answers (or
+  // reply_at), then begins at once (Doctor's scenario asks for maintenance 30 s ahead).
   const tx: Tx = { s, effects: [], now };
   tx.effects.push({ type: 'notify-admin-session', payload: sessionNotice(s, null, now) });
   openRound(tx, 'MAINTENANCE', instancesByProject(s));
@@ -146,6 +144,7 @@ function onReply(tx: Tx, event: Extract<SessionEvent, { type: 'tenant-reply' }>)
   const entry = round.projects[project];
   if (!entry) return reject('not-asked', `project ${project} has no instances concerned by ${state}`);
   if (entry.verdict === 'DEFAULT') return ignore('late', `reply_at passed; the default action applied`);
+  if (event.instance_id !== undefined) return onInstanceReply(tx, event, entry, event.instance_id);
   if (entry.verdict) {
     const same = entry.verdict === verdict && sameActions(entry.instance_actions ?? {}, event.body.instance_actions);
     return ignore(same ? 'duplicate' : 'already-answered', `project ${project} answered ${entry.verdict}_${state}`);
@@ -159,8 +158,49 @@ function onReply(tx: Tx, event: Extract<SessionEvent, { type: 'tenant-reply' }>)
   }
   entry.verdict = verdict;
   entry.answered_at = event.received_at;
-  entry.instance_actions = event.body.instance_actions;
+  entry.instance_actions = { ...entry.instance_actions, ...event.body.instance_actions };
   if (verdict === 'NACK') return fail(tx, `project ${project} answered NACK_${state}`);
+  if (Object.values(round.projects).every((p) => p.verdict)) closeRound(tx);
+  return undefined;
+}
+
+type RoundProject = NonNullable<Session['round']>['projects'][string];
+
+/**
+ * An answer about one instance (the vnf workflow's way; either workflow takes it): the instance's
+ * own verdict and action, and the project's verdict once every instance it was asked about has one.
+ */
+function onInstanceReply(
+  tx: Tx,
+  event: Extract<SessionEvent, { type: 'tenant-reply' }>,
+  entry: RoundProject,
+  instanceId: string,
+): Decision | undefined {
+  const round = tx.s.round as NonNullable<Session['round']>;
+  const { verdict, state } = splitReplyState(event.body.state);
+  if (!entry.instance_ids.includes(instanceId)) {
+    return reject('unknown-instance', `instance ${instanceId} is not asked about in ${state}`);
+  }
+  const stray = Object.keys(event.body.instance_actions).filter((id) => id !== instanceId);
+  if (stray.length > 0) return reject('unknown-instance', `the reply for ${instanceId} names ${stray.join(', ')}`);
+  const action = event.body.instance_actions[instanceId];
+  const verdicts = (entry.instance_verdicts ??= {});
+  const known = verdicts[instanceId];
+  if (known) {
+    const same = known === verdict && entry.instance_actions?.[instanceId] === action;
+    return ignore(same ? 'duplicate' : 'already-answered', `instance ${instanceId} answered ${known}_${state}`);
+  }
+  if (entry.verdict)
+    return ignore('already-answered', `project ${event.project_id} answered ${entry.verdict}_${state}`);
+  verdicts[instanceId] = verdict;
+  if (action) entry.instance_actions = { ...entry.instance_actions, [instanceId]: action };
+  if (verdict === 'NACK') {
+    return fail(tx, `project ${event.project_id} answered NACK_${state} for instance ${instanceId}`);
+  }
+  if (entry.instance_ids.every((id) => verdicts[id])) {
+    entry.verdict = 'ACK';
+    entry.answered_at = event.received_at;
+  }
   if (Object.values(round.projects).every((p) => p.verdict)) closeRound(tx);
   return undefined;
 }
@@ -182,6 +222,9 @@ function onDeadline(tx: Tx): Decision | undefined {
     case 'MAINTENANCE_AT':
     case 'PLAN':
       requestPlan(tx);
+      return undefined;
+    case 'LEAD_TIME':
+      startDueMoves(tx);
       return undefined;
     case 'DRAIN': {
       const full = (s.step?.hosts ?? []).filter((host) => !s.step?.drained.includes(host));
@@ -225,14 +268,46 @@ function openRound(tx: Tx, state: ReplyState, instanceIds: Map<string, string[]>
     closeRound(tx);
     return;
   }
-  for (const project of instanceIds.keys())
-    notifyProject(tx, project, {
-      state,
-      allowed_actions: ALLOWED_ACTIONS[state],
-      actions_at: actionsAt,
-      reply_at: replyAt,
-    });
+  if (perInstance(s, state)) {
+    // Fenix's vnf workflow: one notification per instance, each its own actions_at (lead_time).
+    for (const [project, ids] of instanceIds) for (const id of ids) notifyInstance(tx, project, id, state, replyAt);
+  } else {
+    for (const project of instanceIds.keys())
+      notifyProject(tx, project, {
+        state,
+        allowed_actions: ALLOWED_ACTIONS[state],
+        actions_at: actionsAt,
+        reply_at: replyAt,
+      });
+  }
   wait(tx, 'REPLIES', replyAt);
+}
+
+/** The vnf workflow asks about each instance on its own in the states that move instances. */
+const perInstance = (s: Session, state: ReplyState) =>
+  s.workflow === 'vnf' && (state === 'PREPARE_MAINTENANCE' || state === 'PLANNED_MAINTENANCE');
+
+/**
+ * When an instance of the current step may move: once answered, unless its lead_time (how long
+ * ahead its tenant must be told) runs longer. Its notice's actions_at says the later of that and
+ * reply_at.
+ */
+function timesOf(s: Session, instanceId: string, replyAt: string, openedAt: string) {
+  const startAt = after(openedAt, s.step?.moves[instanceId]?.lead_time_s ?? 0);
+  return { startAt, actionsAt: before(replyAt, startAt) ? startAt : replyAt };
+}
+
+/** maintenance.scheduled about one instance, as Fenix's vnf workflow sends it. */
+function notifyInstance(tx: Tx, project: string, instanceId: string, state: ReplyState, replyAt: string) {
+  const { startAt, actionsAt } = timesOf(tx.s, instanceId, replyAt, tx.now);
+  const move = tx.s.step?.moves[instanceId];
+  if (move) move.start_at = startAt;
+  notifyProject(
+    tx,
+    project,
+    { state, allowed_actions: ALLOWED_ACTIONS[state], actions_at: actionsAt, reply_at: replyAt },
+    instanceId,
+  );
 }
 
 /** Everyone answered or reply_at passed: silence means the default, then the state's work. */
@@ -245,6 +320,7 @@ function closeRound(tx: Tx) {
       entry.answered_at = now;
     }
   }
+  // (An instance left unanswered in a per-instance round gets the default action, in startMoves.)
   switch (round.state) {
     case 'MAINTENANCE':
       if (before(now, s.maintenance_at)) wait(tx, 'MAINTENANCE_AT', s.maintenance_at);
@@ -304,7 +380,10 @@ function onPlan(tx: Tx, seq: number, plan: PlannedStep): Decision | undefined {
     seq,
     hosts: plan.hosts,
     moves: Object.fromEntries(
-      plan.moves.map(({ instance_id, ...m }) => [instance_id, { ...m, status: 'AWAITING_REPLY' as const }]),
+      plan.moves.map(({ instance_id, lead_time_s, ...m }) => [
+        instance_id,
+        { ...m, status: 'AWAITING_REPLY' as const, ...(lead_time_s ? { lead_time_s } : {}) },
+      ]),
     ),
     drained: [],
   };
@@ -339,29 +418,57 @@ function planProblem(s: Session, plan: Extract<PlannedStep, { kind: 'drain' }>):
   return undefined;
 }
 
-/** The tenants answered: move what the VIM must move, then wait for the hosts to be empty. */
+/**
+ * The tenants answered: move what the VIM must move, then wait for the hosts to be empty. In the
+ * vnf workflow a move whose instance's lead_time has not passed waits for it (LEAD_TIME).
+ */
 function startMoves(tx: Tx, round: NonNullable<Session['round']>) {
   const { s } = tx;
   const stepNow = s.step as NonNullable<Session['step']>;
   for (const [instanceId, m] of Object.entries(stepNow.moves)) {
     const action = round.projects[m.project_id]?.instance_actions?.[instanceId] ?? s.default_action;
     m.action = action;
-    if (action === 'OWN_ACTION') {
-      m.status = 'OWN_ACTION';
-      continue;
-    }
-    m.status = 'REQUESTED';
-    tx.effects.push({
-      type: 'move-instance',
-      instance_id: instanceId,
-      project_id: m.project_id,
-      from_host: m.from_host,
-      ...(m.to_host ? { to_host: m.to_host } : {}),
-      action,
-    });
+    if (action === 'OWN_ACTION') m.status = 'OWN_ACTION';
+    else
+      m.status =
+        perInstance(s, round.state) && m.start_at && before(tx.now, m.start_at) ? 'AWAITING_LEAD_TIME' : 'REQUESTED';
+    if (m.status === 'REQUESTED') requestMove(tx, instanceId, m);
   }
-  if (allDrained(stepNow)) startMaintenance(tx);
+  afterMovesStarted(tx);
+}
+
+/** The moves whose lead_time has passed, started. */
+function startDueMoves(tx: Tx) {
+  const stepNow = tx.s.step as NonNullable<Session['step']>;
+  for (const [instanceId, m] of Object.entries(stepNow.moves)) {
+    if (m.status !== 'AWAITING_LEAD_TIME' || (m.start_at && before(tx.now, m.start_at))) continue;
+    m.status = 'REQUESTED';
+    requestMove(tx, instanceId, m);
+  }
+  afterMovesStarted(tx);
+}
+
+function afterMovesStarted(tx: Tx) {
+  const { s } = tx;
+  const stepNow = s.step as NonNullable<Session['step']>;
+  const waiting = Object.values(stepNow.moves)
+    .filter((m) => m.status === 'AWAITING_LEAD_TIME')
+    .map((m) => m.start_at as string)
+    .sort();
+  if (waiting.length > 0) wait(tx, 'LEAD_TIME', waiting[0]);
+  else if (stepDone(stepNow)) startMaintenance(tx);
   else wait(tx, 'DRAIN', after(tx.now, s.drain_timeout_s));
+}
+
+function requestMove(tx: Tx, instanceId: string, m: NonNullable<Session['step']>['moves'][string]) {
+  tx.effects.push({
+    type: 'move-instance',
+    instance_id: instanceId,
+    project_id: m.project_id,
+    from_host: m.from_host,
+    ...(m.to_host ? { to_host: m.to_host } : {}),
+    action: m.action as Exclude<InstanceAction, 'OWN_ACTION'>,
+  });
 }
 
 function onInstanceDone(tx: Tx, instanceId: string): Decision | undefined {
@@ -389,6 +496,8 @@ function onInstanceDone(tx: Tx, instanceId: string): Decision | undefined {
       metadata: {},
     },
   });
+  const current = s.step as NonNullable<Session['step']>;
+  if (s.waiting_for === 'DRAIN' && stepDone(current)) startMaintenance(tx);
   return undefined;
 }
 
@@ -401,27 +510,54 @@ function onDrained(tx: Tx, host: string): Decision | undefined {
   }
   current.drained.push(host);
   // While tenants are still answering, the host waits for the round to close.
-  if (s.waiting_for === 'DRAIN' && allDrained(current)) startMaintenance(tx);
+  if (s.waiting_for === 'DRAIN' && stepDone(current)) startMaintenance(tx);
   return undefined;
 }
 
-const allDrained = (current: NonNullable<Session['step']>) =>
-  current.hosts.every((host) => current.drained.includes(host));
+/**
+ * A step is done when the VIM shows its hosts empty and every move it asked for finished: a
+ * cold-migrated instance is listed on its new host before its resize is confirmed, and its group
+ * counts it as impacted until then.
+ */
+const stepDone = (current: NonNullable<Session['step']>) =>
+  current.hosts.every((host) => current.drained.includes(host)) &&
+  Object.values(current.moves).every((m) => m.status !== 'REQUESTED' && m.status !== 'AWAITING_LEAD_TIME');
 
 // --- host maintenance -----------------------------------------------------------------
 
+const HOST_ACTION_TYPES = new Set(['host', 'compute']);
+
+/**
+ * The step's hosts are empty: each is marked in maintenance and its host action plug-ins run
+ * through the operator hook. A session that names none counts each emptied host as maintained at
+ * once, as Fenix does, unless the stage asks the operator for every host.
+ */
 function startMaintenance(tx: Tx) {
   const { s } = tx;
-  transition(tx, 'START_MAINTENANCE');
-  for (const host of (s.step as NonNullable<Session['step']>).hosts) {
+  const actions = s.actions
+    .filter((a) => HOST_ACTION_TYPES.has(a.type))
+    .sort((a, b) => (a.order ?? 0) - (b.order ?? 0));
+  const atOnce = actions.length === 0 && !s.operator_answer_required;
+  transition(
+    tx,
+    'START_MAINTENANCE',
+    atOnce ? 'no host action plug-in: each emptied host counts as maintained at once' : undefined,
+  );
+  const hosts = (s.step as NonNullable<Session['step']>).hosts;
+  for (const host of hosts) {
     s.hosts[host] = 'IN_MAINTENANCE';
     tx.effects.push(
       { type: 'mark-in-maintenance', host },
       { type: 'notify-admin-host', payload: hostNotice(s, host, 'IN_MAINTENANCE') },
-      { type: 'host-maintenance-hook', session_id: s.session_id, host, metadata: s.metadata },
     );
+    if (!atOnce)
+      tx.effects.push({ type: 'host-maintenance-hook', session_id: s.session_id, host, metadata: s.metadata, actions });
   }
-  wait(tx, 'HOST_MAINTENANCE', after(tx.now, s.host_maintenance_timeout_s));
+  if (!atOnce) {
+    wait(tx, 'HOST_MAINTENANCE', after(tx.now, s.host_maintenance_timeout_s));
+    return;
+  }
+  for (const host of hosts) onHostDone(tx, host);
 }
 
 function onHostDone(tx: Tx, host: string): Decision | undefined {
@@ -481,8 +617,11 @@ type ProjectNotice =
       'state' | 'allowed_actions' | 'actions_at' | 'reply_at' | 'reason'
     >;
 
-/** maintenance.scheduled to one project: where to read its instances and where to reply. */
-function notifyProject(tx: Tx, project: string, notice: ProjectNotice) {
+/**
+ * maintenance.scheduled to one project: where to read its instances and where to reply; or, about
+ * one `instance` (the vnf workflow), that instance and its own reply URL.
+ */
+function notifyProject(tx: Tx, project: string, notice: ProjectNotice, instance?: string) {
   const { s } = tx;
   const url = projectUrl(s, project);
   tx.effects.push({
@@ -492,8 +631,8 @@ function notifyProject(tx: Tx, project: string, notice: ProjectNotice) {
       service: SERVICE,
       session_id: s.session_id,
       project_id: project,
-      instance_ids: url,
-      reply_url: url,
+      instance_ids: instance ? [instance] : url,
+      reply_url: instance ? `${url}/${instance}` : url,
       metadata: s.metadata,
       ...notice,
     } as TenantNotification,

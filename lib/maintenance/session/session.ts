@@ -1,9 +1,11 @@
 import { z } from 'zod';
 import {
+  actionPlugin,
   hostProgress,
   instanceAction,
   replyState,
   sessionState,
+  type ActionPlugin,
   type CreateSessionBody,
   type HostNotification,
   type InstanceAction,
@@ -13,7 +15,16 @@ import {
 } from '../../contracts/fenix';
 
 /** What the session waits for next; the sweeper acts on `deadline_at` according to it. */
-export const waitingFor = z.enum(['REPLIES', 'MAINTENANCE_AT', 'PLAN', 'DRAIN', 'HOST_MAINTENANCE', 'NOTHING']);
+export const waitingFor = z.enum([
+  'REPLIES',
+  'MAINTENANCE_AT',
+  'PLAN',
+  /** vnf workflow: answered moves wait for their instance's lead_time. */
+  'LEAD_TIME',
+  'DRAIN',
+  'HOST_MAINTENANCE',
+  'NOTHING',
+]);
 export type WaitingFor = z.infer<typeof waitingFor>;
 
 /** One project's part in a round: the instances it is asked about and its answer. */
@@ -23,6 +34,8 @@ export const roundProject = z.object({
   verdict: z.enum(['ACK', 'NACK', 'DEFAULT']).optional(),
   answered_at: z.string().optional(),
   instance_actions: z.record(z.string(), instanceAction).optional(),
+  /** vnf workflow: each instance's own answer (the project's verdict once every instance has one). */
+  instance_verdicts: z.record(z.string(), z.enum(['ACK', 'NACK', 'DEFAULT'])).optional(),
 });
 
 /** One notification of a state to the tenants concerned, and their replies. */
@@ -41,7 +54,11 @@ export const move = z.object({
   to_host: z.string().optional(),
   /** Decided when the round closes: the tenant's choice or the session's default. */
   action: instanceAction.optional(),
-  status: z.enum(['AWAITING_REPLY', 'REQUESTED', 'OWN_ACTION', 'DONE']),
+  status: z.enum(['AWAITING_REPLY', 'AWAITING_LEAD_TIME', 'REQUESTED', 'OWN_ACTION', 'DONE']),
+  /** The instance's lead_time (its constraint): how long ahead its tenant is told before it moves. */
+  lead_time_s: z.number().nonnegative().optional(),
+  /** vnf workflow: when the move may start (the notification's actions_at). */
+  start_at: z.string().optional(),
   /** When the VIM reported it moved; the planner counts its group's recovery_time from here. */
   done_at: z.string().optional(),
 });
@@ -67,6 +84,10 @@ export const session = z.object({
   maintenance_at: z.string(),
   workflow: z.string(),
   metadata: z.record(z.string(), z.unknown()),
+  actions: z.array(actionPlugin).default([]),
+  download: z.array(z.object({ url: z.string(), size: z.string().optional() })).default([]),
+  /** The stage asks the operator hook for every emptied host, even when no host plug-in is named. */
+  operator_answer_required: z.boolean().default(false),
   default_action: instanceAction,
   reply_timeout_s: z.number().int().positive(),
   drain_timeout_s: z.number().int().positive(),
@@ -109,6 +130,8 @@ export interface PlannedMove {
   from_host: string;
   /** Unset: the VIM's scheduler chooses. */
   to_host?: string;
+  /** The instance's lead_time constraint, seconds. */
+  lead_time_s?: number;
 }
 
 /** Host -> why it waits. */
@@ -133,8 +156,11 @@ export type SessionEvent =
       instances: { instance_id: string; project_id: string; host: string }[];
       admin_project_id: string;
       api_url: string;
+      /** The stage's rule: the operator hook answers for every host, plug-in or not. */
+      operator_answer_required?: boolean;
     }
-  | { type: 'tenant-reply'; project_id: string; body: TenantReplyBody; received_at: string }
+  /** `instance_id`: an answer about that instance alone (`PUT .../{project_id}/{instance_id}`). */
+  | { type: 'tenant-reply'; project_id: string; body: TenantReplyBody; received_at: string; instance_id?: string }
   /** The sweeper's tick; the reducer decides whether the deadline is due. */
   | { type: 'deadline-passed' }
   | { type: 'step-planned'; seq: number; plan: PlannedStep }
@@ -167,7 +193,13 @@ export type Effect =
   | { type: 'mark-in-maintenance'; host: string }
   | { type: 'clear-in-maintenance'; host: string }
   /** The operator's hook does the maintenance and answers done or failed. */
-  | { type: 'host-maintenance-hook'; session_id: string; host: string; metadata: Record<string, unknown> }
+  | {
+      type: 'host-maintenance-hook';
+      session_id: string;
+      host: string;
+      metadata: Record<string, unknown>;
+      actions: ActionPlugin[];
+    }
   | { type: 'plan-next-step'; request: PlanRequest };
 
 export type IgnoreReason =
@@ -182,7 +214,7 @@ export type IgnoreReason =
   | 'unknown-host'
   | 'unknown-instance';
 
-export type RejectReason = 'not-a-participant' | 'not-asked' | 'unknown-instance' | 'no-hosts' | 'no-time-to-reply';
+export type RejectReason = 'not-a-participant' | 'not-asked' | 'unknown-instance' | 'no-hosts';
 
 export type Decision =
   | { kind: 'applied'; session: Session; effects: Effect[] }
@@ -209,6 +241,7 @@ export function instancesByProject(s: Session): Map<string, string[]> {
  * undefined when the project takes no part.
  */
 export function projectInstanceIds(s: Session, project: string): string[] | undefined {
+  // (vnf workflow: every instance the round asks the project about, each also asked alone.)
   if (!projectsOf(s).has(project)) return undefined;
   return s.round?.projects[project]?.instance_ids ?? instancesByProject(s).get(project);
 }

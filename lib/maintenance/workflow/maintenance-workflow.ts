@@ -192,6 +192,7 @@ export class MaintenanceWorkflow {
             session_id: effect.session_id,
             host: effect.host,
             metadata: effect.metadata,
+            actions: effect.actions,
             answer_by: session.deadline_at,
           } satisfies HostMaintenanceRequested,
         });

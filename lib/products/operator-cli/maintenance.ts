@@ -38,7 +38,7 @@ function createBody(request: CreateRequest, now: Date): z.input<typeof createSes
   if (!parsed.success) {
     throw new UsageError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
   }
-  return body;
+  return { ...body, workflow: parsed.data.workflow };
 }
 
 /** `nfvi-doctor maintenance create`. */

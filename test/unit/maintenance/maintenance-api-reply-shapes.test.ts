@@ -51,6 +51,7 @@ async function scene() {
       clock: () => new Date(now),
       adminProjectId: 'admin',
       apiUrl: 'https://maintenance.example',
+      operatorAnswerRequired: false,
     }),
   );
   await api.create(ADMIN, {

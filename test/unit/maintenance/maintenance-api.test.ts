@@ -72,6 +72,7 @@ function scene() {
       clock: () => new Date(now),
       adminProjectId: 'admin',
       apiUrl: 'https://maintenance.example',
+      operatorAnswerRequired: false,
     }),
   );
   const s = {
@@ -207,13 +208,21 @@ describe('Maintenance API', () => {
       expect(s.sessions.stored.size).toBe(0);
     });
 
-    it('refuses a maintenance_at that leaves the tenants no time to reply', async () => {
+    it("takes Doctor's session body: every compute host, maintenance 30 s ahead in Fenix's time format", async () => {
       const s = scene();
+      const maintenanceAt = at(30).slice(0, 19).replace('T', ' ');
 
-      const outcome = await s.api.create(ADMIN, createBody({ maintenance_at: at(60), reply_timeout_s: 300 }));
+      const outcome = await s.api.create(ADMIN, {
+        state: 'MAINTENANCE',
+        maintenance_at: maintenanceAt,
+        metadata: { openstack_version: 'Queens' },
+        workflow: 'vnf',
+        hosts: [],
+      });
 
-      expect(outcome).toEqual({ status: 400, message: expect.stringContaining('reply_timeout_s') });
-      expect(s.woken).toEqual([]);
+      const sessionId = (bodyOf(outcome) as { session_id: string }).session_id;
+      expect(Object.keys(s.sessions.stored.get(sessionId)?.hosts ?? {})).toEqual(['h1', 'h2', 'h3']);
+      expect(s.woken).toEqual([sessionId]);
     });
   });
 
@@ -502,6 +511,84 @@ describe('Maintenance API', () => {
         state: 'MAINTENANCE_FAILED',
         reason: 'project tenant-b answered NACK_MAINTENANCE',
       });
+    });
+  });
+
+  describe('action plug-ins and the detail route', () => {
+    it("keeps the session's plug-ins and downloads and shows them, with every instance, to an administrator only", async () => {
+      const s = scene();
+      const actions = [{ plugin: 'os_upgrade', type: 'host', order: 1, metadata: { upgrade: 'SW1' } }];
+      const download = [{ url: 'https://sw.example/SW1.tar.gz', size: '200M' }];
+      const sessionId = await s.create({ actions, download });
+
+      const detail = bodyOf(await s.api.detail(ADMIN, sessionId));
+
+      expect(detail).toMatchObject({ session_id: sessionId, actions, download, state: 'MAINTENANCE' });
+      expect(detail.instances).toEqual([
+        { instance_id: 'vm-a1', project_id: 'tenant-a', host: 'h1' },
+        { instance_id: 'vm-b1', project_id: 'tenant-b', host: 'h1' },
+        { instance_id: 'vm-a2', project_id: 'tenant-a', host: 'h2' },
+      ]);
+      expect(await s.api.detail(TENANT_A, sessionId)).toEqual({
+        status: 403,
+        message: 'this route is for administrators',
+      });
+      expect(await s.api.detail(ADMIN, 'no-such-session')).toMatchObject({ status: 404 });
+    });
+
+    it.each([
+      ['an unknown workflow', { workflow: 'rolling' }, 'workflow: unknown workflow "rolling": default or vnf'],
+      ['a plug-in of an unknown type', { actions: [{ plugin: 'p', type: 'during' }] }, 'actions.0.type'],
+      ['a plug-in without a name', { actions: [{ type: 'host' }] }, 'actions.0.plugin'],
+    ])('refuses %s with a 400 naming it', async (_, body, problem) => {
+      const s = scene();
+
+      const outcome = await s.api.create(ADMIN, createBody(body));
+
+      expect(outcome.status).toBe(400);
+      expect(outcome.message).toContain(problem);
+      expect(s.sessions.stored.size).toBe(0);
+    });
+  });
+
+  describe('answers about one instance (the vnf workflow)', () => {
+    it("takes Fenix's vnf reply for an instance asked about, and moves it once every instance is answered", async () => {
+      const s = scene();
+      const sessionId = await s.create({ workflow: 'vnf' });
+      await s.atPrepareRound(sessionId);
+
+      const a1 = await s.api.instanceReply(TENANT_A, sessionId, 'tenant-a', 'vm-a1', {
+        state: 'ACK_PREPARE_MAINTENANCE',
+        instance_action: 'MIGRATE',
+      });
+      const b1 = await s.api.instanceReply(TENANT_B, sessionId, 'tenant-b', 'vm-b1', {
+        session_id: sessionId,
+        state: 'ACK_PREPARE_MAINTENANCE',
+        instance_actions: { 'vm-b1': 'LIVE_MIGRATE' },
+      });
+
+      expect(bodyOf(a1)).toMatchObject({ outcome: 'accepted' });
+      expect(bodyOf(b1)).toMatchObject({ outcome: 'accepted' });
+      const moves = s.sessions.stored.get(sessionId)?.step?.moves;
+      expect([moves?.['vm-a1']?.action, moves?.['vm-b1']?.action]).toEqual(['MIGRATE', 'LIVE_MIGRATE']);
+    });
+
+    it('refuses an answer about an instance not asked about (400), or for another project (403)', async () => {
+      const s = scene();
+      const sessionId = await s.create({ workflow: 'vnf' });
+      await s.atPrepareRound(sessionId);
+      const ack = { state: 'ACK_PREPARE_MAINTENANCE', instance_action: 'MIGRATE' };
+
+      const notAsked = await s.api.instanceReply(TENANT_A, sessionId, 'tenant-a', 'vm-a2', ack);
+      const otherProject = await s.api.instanceReply(TENANT_A, sessionId, 'tenant-b', 'vm-b1', ack);
+      const wrongSession = await s.api.instanceReply(TENANT_A, sessionId, 'tenant-a', 'vm-a1', {
+        ...ack,
+        session_id: 'another',
+      });
+
+      expect(notAsked).toEqual({ status: 400, message: 'instance vm-a2 is not asked about in PREPARE_MAINTENANCE' });
+      expect(otherProject.status).toBe(403);
+      expect(wrongSession).toMatchObject({ status: 400, message: expect.stringContaining('session_id') });
     });
   });
 });

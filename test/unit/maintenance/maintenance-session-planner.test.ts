@@ -127,6 +127,7 @@ function sessionAtMaintenance(snapshot: ClusterSnapshot, hosts: string[], body: 
         state: 'MAINTENANCE',
         maintenance_at: at(MAINTENANCE_AT),
         workflow: 'default',
+        actions: [{ plugin: 'firmware-upgrade', type: 'host' }],
         reply_timeout_s: REPLY_TIMEOUT_S,
         ...body,
       }),

@@ -68,7 +68,7 @@ const problems = (schema: z.ZodType, body: unknown) => {
 
 describe('Maintenance API schemas', () => {
   describe('POST /v1/maintenance', () => {
-    it("accepts Fenix's sample body, dropping its plug-in fields", () => {
+    it("accepts Fenix's sample body, keeping its action plug-ins and downloads", () => {
       const body = createSessionBody.parse(fenixCreateSample);
       expect(body).toEqual({
         hosts: [],
@@ -76,6 +76,8 @@ describe('Maintenance API schemas', () => {
         maintenance_at: '2018-02-28T06:06:03.000Z',
         workflow: 'default',
         metadata: { openstack_version: 'Queens' },
+        download: fenixCreateSample.download,
+        actions: fenixCreateSample.actions.map((a) => ({ metadata: {}, ...a })),
         default_action: 'MIGRATE',
         reply_timeout_s: 300,
         drain_timeout_s: 1800,
@@ -107,6 +109,15 @@ describe('Maintenance API schemas', () => {
       ['a host twice', { hosts: ['compute-1', 'compute-1'] }, 'hosts must not repeat a host'],
       ['no workflow', { workflow: undefined }, '→ at workflow'],
       ['an unknown default action', { default_action: 'EVACUATE' }, '→ at default_action'],
+      ['an unknown workflow', { workflow: 'rolling' }, 'unknown workflow "rolling": default or vnf\n  → at workflow'],
+      ['a plug-in of an unknown type', { actions: [{ plugin: 'p', type: 'during' }] }, '→ at actions[0].type'],
+      ['a plug-in without a name', { actions: [{ type: 'host' }] }, '→ at actions[0].plugin'],
+      [
+        'a plug-in with an unknown field',
+        { actions: [{ plugin: 'p', type: 'host', when: 'now' }] },
+        'Unrecognized key: "when"',
+      ],
+      ['a download without a URL', { download: [{ size: '1M' }] }, '→ at download[0].url'],
       ['a zero reply timeout', { reply_timeout_s: 0 }, '→ at reply_timeout_s'],
     ])('rejects %s with a reason naming the field', (_, change, reason) => {
       expect(problems(createSessionBody, { ...fenixCreateSample, ...change })).toContain(reason);

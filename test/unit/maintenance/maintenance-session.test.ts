@@ -35,6 +35,8 @@ const created = (body: Record<string, unknown> = {}, instances = INSTANCES): Ses
     maintenance_at: '2026-03-01 11:00:00',
     workflow: 'default',
     metadata: { openstack_version: 'Queens' },
+    // The operator hook maintains each host (a session without a host plug-in has none).
+    actions: [{ plugin: 'firmware-upgrade', type: 'host' }],
     reply_timeout_s: REPLY_TIMEOUT_S,
     ...body,
   }),
@@ -117,6 +119,8 @@ function atHostMaintenance() {
   const { r } = atPrepareRound();
   r.go(reply('tenant-a', 'ACK_PREPARE_MAINTENANCE', at(3610), { 'vm-a1': 'MIGRATE' }), at(3610));
   r.go(reply('tenant-b', 'ACK_PREPARE_MAINTENANCE', at(3620), { 'vm-b1': 'MIGRATE' }), at(3620));
+  r.go({ type: 'instance-action-done', instance_id: 'vm-a1' }, at(3680));
+  r.go({ type: 'instance-action-done', instance_id: 'vm-b1' }, at(3690));
   r.go({ type: 'host-drained', host: 'host-1' }, at(3700));
   return r;
 }
@@ -301,7 +305,13 @@ describe('Maintenance session', () => {
             state: 'IN_MAINTENANCE',
           },
         },
-        { type: 'host-maintenance-hook', session_id: SID, host: 'host-1', metadata: { openstack_version: 'Queens' } },
+        {
+          type: 'host-maintenance-hook',
+          session_id: SID,
+          host: 'host-1',
+          metadata: { openstack_version: 'Queens' },
+          actions: [{ plugin: 'firmware-upgrade', type: 'host', metadata: {} }],
+        },
       ]);
     });
 
@@ -626,9 +636,12 @@ describe('Maintenance session', () => {
   });
 
   describe('creation', () => {
-    it('rejects a maintenance_at that leaves tenants no time to answer, as Fenix fails it', () => {
-      const decision = step(undefined, created({ maintenance_at: '2026-03-01 10:04:00' }), at(0));
-      expect(decision).toMatchObject({ kind: 'rejected', reason: 'no-time-to-reply' });
+    it('begins a maintenance_at sooner than the reply time once the tenants answered, as Fenix does', () => {
+      const r = run();
+      r.go(created({ maintenance_at: '2026-03-01 10:00:30' }), at(0));
+      r.go(reply('tenant-a', 'ACK_MAINTENANCE', at(10)), at(10));
+      const effects = r.go(reply('tenant-b', 'ACK_MAINTENANCE', at(40)), at(40));
+      expect(ofType(effects, 'plan-next-step')).toHaveLength(1);
     });
 
     it('rejects a session without hosts: the caller resolves "every host" first', () => {
@@ -698,9 +711,23 @@ describe('Maintenance session', () => {
 
     it('records when each instance was moved, for the next plan to count recovery_time from', () => {
       const r = atHostMaintenance();
-      expect(r.session.step?.moves['vm-a1']).toMatchObject({ status: 'REQUESTED' });
-      r.go({ type: 'instance-action-done', instance_id: 'vm-a1' }, at(3650));
-      expect(r.session.step?.moves['vm-a1']).toMatchObject({ status: 'DONE', done_at: at(3650) });
+      expect(r.session.step?.moves['vm-a1']).toMatchObject({ status: 'DONE', done_at: at(3680) });
+    });
+
+    it('keeps an emptied host out of maintenance until every move of its step has finished', () => {
+      // Prepare: a cold-migrated instance is listed on its new host before its resize is confirmed.
+      const { r } = atPrepareRound();
+      r.go(reply('tenant-a', 'ACK_PREPARE_MAINTENANCE', at(3610), { 'vm-a1': 'MIGRATE' }), at(3610));
+      r.go(reply('tenant-b', 'ACK_PREPARE_MAINTENANCE', at(3620), { 'vm-b1': 'MIGRATE' }), at(3620));
+
+      // Act
+      const drained = r.go({ type: 'host-drained', host: 'host-1' }, at(3650));
+      r.go({ type: 'instance-action-done', instance_id: 'vm-a1' }, at(3660));
+      const lastDone = r.go({ type: 'instance-action-done', instance_id: 'vm-b1' }, at(3670));
+
+      // Assess
+      expect(ofType(drained, 'mark-in-maintenance')).toEqual([]);
+      expect(ofType(lastDone, 'mark-in-maintenance')).toEqual([{ type: 'mark-in-maintenance', host: 'host-1' }]);
     });
   });
 
@@ -720,5 +747,219 @@ describe('Maintenance session', () => {
       const { r } = atPrepareRound();
       expect(projectInstanceIds(r.session, 'tenant-c')).toBeUndefined();
     });
+  });
+});
+
+describe('Maintenance session: action plug-ins', () => {
+  const toMaintenance = (body: Record<string, unknown>, extra: Partial<SessionEvent> = {}) => {
+    const r = run();
+    r.go({ ...created(body), ...extra } as SessionEvent, at(0));
+    r.go(reply('tenant-a', 'ACK_MAINTENANCE', at(10)), at(10));
+    r.go(reply('tenant-b', 'ACK_MAINTENANCE', at(20)), at(20));
+    r.go(tick, MAINTENANCE_AT);
+    r.go(planned(1, drain(['host-1'], [moveOf('vm-a1', 'tenant-a', 'host-1', 'host-2')])), at(3601));
+    r.go(reply('tenant-a', 'ACK_PREPARE_MAINTENANCE', at(3610), { 'vm-a1': 'MIGRATE' }), at(3610));
+    r.go({ type: 'instance-action-done', instance_id: 'vm-a1' }, at(3690));
+    return { r, drained: r.go({ type: 'host-drained', host: 'host-1' }, at(3700)) };
+  };
+
+  it('counts an emptied host as maintained at once when the session names no host plug-in, as Fenix does, and says so', () => {
+    // Act
+    const { r, drained } = toMaintenance({ actions: [] });
+
+    // Assess
+    expect(ofType(drained, 'host-maintenance-hook')).toEqual([]);
+    expect(hostStates(drained)).toEqual([
+      ['host-1', 'IN_MAINTENANCE'],
+      ['host-1', 'MAINTENANCE_COMPLETE'],
+    ]);
+    expect(ofType(drained, 'enable-host')).toEqual([{ type: 'enable-host', host: 'host-1' }]);
+    expect(r.session.hosts['host-1']).toBe('MAINTENANCE_COMPLETE');
+    expect(r.session.history.find((h) => h.to === 'START_MAINTENANCE')?.reason).toBe(
+      'no host action plug-in: each emptied host counts as maintained at once',
+    );
+    expect(ofType(drained, 'plan-next-step')).toHaveLength(1);
+  });
+
+  it('asks the operator hook for every host when the stage requires an answer, plug-in or not', () => {
+    // Act
+    const { r, drained } = toMaintenance({ actions: [] }, { operator_answer_required: true });
+
+    // Assess
+    expect(ofType(drained, 'host-maintenance-hook')).toEqual([
+      expect.objectContaining({ host: 'host-1', actions: [] }),
+    ]);
+    expect(r.session.waiting_for).toBe('HOST_MAINTENANCE');
+  });
+
+  it("hands the hook the session's host plug-ins in their order, and neither pre nor post ones", () => {
+    // Act
+    const { r, drained } = toMaintenance({
+      actions: [
+        { plugin: 'finalize', type: 'post' },
+        { plugin: 'os_upgrade', type: 'host', order: 2, metadata: { upgrade: 'SW1' } },
+        { plugin: 'esw_upgrade', type: 'compute', order: 1 },
+        { plugin: 'prepare', type: 'pre' },
+      ],
+    });
+
+    // Assess
+    const [hook] = ofType(drained, 'host-maintenance-hook');
+    expect(hook?.actions.map((a) => a.plugin)).toEqual(['esw_upgrade', 'os_upgrade']);
+    expect(r.session.actions).toHaveLength(4);
+  });
+});
+
+describe('Maintenance session: the vnf workflow (one instance at a time)', () => {
+  const URL_B = `https://maintenance.example/v1/maintenance/${SID}/tenant-b`;
+  const instanceReply = (
+    project_id: string,
+    instance_id: string,
+    state: TenantReplyState,
+    received_at: string,
+    action?: 'MIGRATE' | 'LIVE_MIGRATE' | 'OWN_ACTION',
+  ): SessionEvent => ({
+    type: 'tenant-reply',
+    project_id,
+    instance_id,
+    body: { state, instance_actions: action ? { [instance_id]: action } : {} },
+    received_at,
+  });
+
+  it('asks about each instance on its own in PREPARE_MAINTENANCE: instance_ids is that instance, the reply goes to its URL', () => {
+    // Act
+    const { effects } = atPrepareRound({ workflow: 'vnf' });
+
+    // Assess
+    const asked = ofType(effects, 'notify-tenant').map((e) => [
+      e.project_id,
+      e.payload.instance_ids,
+      e.payload.reply_url,
+    ]);
+    expect(asked).toEqual([
+      ['tenant-a', ['vm-a1'], `${URL_A}/vm-a1`],
+      ['tenant-b', ['vm-b1'], `${URL_B}/vm-b1`],
+    ]);
+    for (const e of ofType(effects, 'notify-tenant'))
+      expect(e.payload.allowed_actions).toEqual(['MIGRATE', 'LIVE_MIGRATE', 'OWN_ACTION']);
+  });
+
+  it('still asks each project once in MAINTENANCE, with the URL of its instances', () => {
+    // Act
+    const effects = run().go(created({ workflow: 'vnf' }), at(0));
+
+    // Assess
+    expect(ofType(effects, 'notify-tenant').map((e) => e.payload.instance_ids)).toEqual([URL_A, URL_B]);
+  });
+
+  it('moves each instance once every instance asked about has its answer, with the action answered for it', () => {
+    // Prepare
+    const { r } = atPrepareRound({ workflow: 'vnf' });
+
+    // Act
+    const first = r.go(
+      instanceReply('tenant-a', 'vm-a1', 'ACK_PREPARE_MAINTENANCE', at(3610), 'LIVE_MIGRATE'),
+      at(3610),
+    );
+    const second = r.go(instanceReply('tenant-b', 'vm-b1', 'ACK_PREPARE_MAINTENANCE', at(3620), 'MIGRATE'), at(3620));
+
+    // Assess
+    expect(ofType(first, 'move-instance')).toEqual([]);
+    expect(ofType(second, 'move-instance').map((m) => [m.instance_id, m.action])).toEqual([
+      ['vm-a1', 'LIVE_MIGRATE'],
+      ['vm-b1', 'MIGRATE'],
+    ]);
+    expect(r.session.round?.projects['tenant-a']).toMatchObject({
+      verdict: 'ACK',
+      instance_verdicts: { 'vm-a1': 'ACK' },
+    });
+  });
+
+  it('refuses an answer about an instance not asked about, or naming another instance, and ignores a repeat', () => {
+    // Prepare
+    const { r } = atPrepareRound({ workflow: 'vnf' });
+
+    // Act
+    const notAsked = r.apply(
+      instanceReply('tenant-a', 'vm-a2', 'ACK_PREPARE_MAINTENANCE', at(3610), 'MIGRATE'),
+      at(3610),
+    );
+    const other = r.apply(
+      {
+        ...(instanceReply('tenant-a', 'vm-a1', 'ACK_PREPARE_MAINTENANCE', at(3610)) as Extract<
+          SessionEvent,
+          { type: 'tenant-reply' }
+        >),
+        body: { state: 'ACK_PREPARE_MAINTENANCE', instance_actions: { 'vm-b1': 'MIGRATE' } },
+      },
+      at(3610),
+    );
+    r.go(instanceReply('tenant-a', 'vm-a1', 'ACK_PREPARE_MAINTENANCE', at(3611), 'MIGRATE'), at(3611));
+    const repeat = r.apply(
+      instanceReply('tenant-a', 'vm-a1', 'ACK_PREPARE_MAINTENANCE', at(3612), 'MIGRATE'),
+      at(3612),
+    );
+
+    // Assess
+    expect(notAsked).toMatchObject({
+      kind: 'rejected',
+      reason: 'unknown-instance',
+      detail: 'instance vm-a2 is not asked about in PREPARE_MAINTENANCE',
+    });
+    expect(other).toMatchObject({ kind: 'rejected', reason: 'unknown-instance' });
+    expect(repeat).toMatchObject({ kind: 'ignored', reason: 'duplicate' });
+  });
+
+  it('fails the session, its hosts back in service, when an instance is NACKed', () => {
+    // Prepare
+    const { r } = atPrepareRound({ workflow: 'vnf' });
+
+    // Act
+    const effects = r.go(instanceReply('tenant-b', 'vm-b1', 'NACK_PREPARE_MAINTENANCE', at(3610)), at(3610));
+
+    // Assess
+    expect(r.session).toMatchObject({
+      state: 'MAINTENANCE_FAILED',
+      reason: 'project tenant-b answered NACK_PREPARE_MAINTENANCE for instance vm-b1',
+    });
+    expect(ofType(effects, 'enable-host')).toEqual([{ type: 'enable-host', host: 'host-1' }]);
+  });
+
+  it('tells each instance its lead_time ahead and moves it only once that time has come', () => {
+    // Prepare
+    const r = run();
+    r.go(created({ workflow: 'vnf' }), at(0));
+    r.go(reply('tenant-a', 'ACK_MAINTENANCE', at(10)), at(10));
+    r.go(reply('tenant-b', 'ACK_MAINTENANCE', at(20)), at(20));
+    r.go(tick, MAINTENANCE_AT);
+    const asked = r.go(
+      planned(
+        1,
+        drain(
+          ['host-1'],
+          [
+            { ...moveOf('vm-a1', 'tenant-a', 'host-1', 'host-2'), lead_time_s: 900 },
+            moveOf('vm-b1', 'tenant-b', 'host-1'),
+          ],
+        ),
+      ),
+      at(3601),
+    );
+
+    // Act
+    r.go(instanceReply('tenant-a', 'vm-a1', 'ACK_PREPARE_MAINTENANCE', at(3610), 'MIGRATE'), at(3610));
+    const answered = r.go(instanceReply('tenant-b', 'vm-b1', 'ACK_PREPARE_MAINTENANCE', at(3620), 'MIGRATE'), at(3620));
+    const early = r.apply(tick, at(3601 + 899));
+    const due = r.go(tick, at(3601 + 900));
+
+    // Assess
+    const actionsAt = Object.fromEntries(
+      ofType(asked, 'notify-tenant').map((e) => [e.payload.instance_ids[0], e.payload.actions_at]),
+    );
+    expect(actionsAt).toEqual({ 'vm-a1': at(3601 + 900), 'vm-b1': at(3601 + REPLY_TIMEOUT_S) });
+    expect(ofType(answered, 'move-instance').map((m) => m.instance_id)).toEqual(['vm-b1']);
+    expect(early).toMatchObject({ kind: 'ignored', reason: 'not-due' });
+    expect(ofType(due, 'move-instance').map((m) => m.instance_id)).toEqual(['vm-a1']);
+    expect(r.session.waiting_for).toBe('DRAIN');
   });
 });

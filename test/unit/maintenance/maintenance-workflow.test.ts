@@ -257,6 +257,7 @@ function scene() {
       state: 'MAINTENANCE',
       maintenance_at: at(MAINTENANCE_AT),
       workflow: 'default',
+      actions: [{ plugin: 'firmware-upgrade', type: 'host' }],
       host_maintenance_timeout_s: HOST_MAINTENANCE_TIMEOUT_S,
     }),
     instances: [
@@ -586,11 +587,23 @@ describe('Maintenance workflow', () => {
       expect(s.bus.events).toEqual([
         {
           detailType: HOST_MAINTENANCE_REQUESTED,
-          detail: { session_id: SID, host: 'h1', metadata: {}, answer_by: answerBy },
+          detail: {
+            session_id: SID,
+            host: 'h1',
+            metadata: {},
+            actions: [{ plugin: 'firmware-upgrade', type: 'host', metadata: {} }],
+            answer_by: answerBy,
+          },
         },
         {
           detailType: HOST_MAINTENANCE_REQUESTED,
-          detail: { session_id: SID, host: 'h2', metadata: {}, answer_by: answerBy },
+          detail: {
+            session_id: SID,
+            host: 'h2',
+            metadata: {},
+            actions: [{ plugin: 'firmware-upgrade', type: 'host', metadata: {} }],
+            answer_by: answerBy,
+          },
         },
       ]);
     });

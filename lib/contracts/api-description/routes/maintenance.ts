@@ -4,6 +4,7 @@ import {
   projectInstances,
   sessionCreated,
   sessionDeleted,
+  sessionDetail,
   sessionList,
   sessionView,
   tenantReplyAnswer,
@@ -24,6 +25,7 @@ export const documentedTenantReply = z.union([
 
 const session = z.object({ session_id: z.string() });
 const sessionAndProject = z.object({ session_id: z.string(), project_id: z.string() });
+const sessionProjectInstance = sessionAndProject.extend({ instance_id: z.string() });
 
 /** Fenix's maintenance sessions (functions/maintenance-api.ts). */
 const sessionRoutes: RouteConfig[] = [
@@ -65,6 +67,18 @@ const sessionRoutes: RouteConfig[] = [
     },
   },
   {
+    method: 'get',
+    path: '/v1/maintenance/{session_id}/detail',
+    operationId: 'getMaintenanceSessionDetail',
+    tags: ['Maintenance'],
+    summary: 'One session with its action plug-ins, downloads and every instance taking part (administrators)',
+    request: { params: session },
+    responses: {
+      200: { description: "The session, as Fenix's detail shows it.", content: json(sessionDetail) },
+      ...houseErrors('Forbidden', 'NotFound'),
+    },
+  },
+  {
     method: 'delete',
     path: '/v1/maintenance/{session_id}',
     operationId: 'deleteMaintenanceSession',
@@ -98,6 +112,20 @@ const sessionRoutes: RouteConfig[] = [
     description:
       "Fenix's default workflow's body (`instance_actions`, an action per instance) or its vnf workflow's (`instance_action`, one action for the instances asked about), not both.",
     request: { params: sessionAndProject, body: { required: true, content: json(documentedTenantReply) } },
+    responses: {
+      200: { description: 'Taken; a repeated reply is answered like the first.', content: json(tenantReplyAnswer) },
+      ...houseErrors('BadRequest', 'Forbidden', 'NotFound', 'Conflict'),
+    },
+  },
+  {
+    method: 'put',
+    path: '/v1/maintenance/{session_id}/{project_id}/{instance_id}',
+    operationId: 'replyForInstance',
+    tags: ['Maintenance'],
+    summary: "The project's reply about one instance, as Fenix's vnf workflow asks for it",
+    description:
+      "The `reply_url` of a vnf-workflow notice about one instance. Fenix's vnf body (`{state, instance_action}`) or the default one naming that instance alone; an instance not asked about answers 400.",
+    request: { params: sessionProjectInstance, body: { required: true, content: json(documentedTenantReply) } },
     responses: {
       200: { description: 'Taken; a repeated reply is answered like the first.', content: json(tenantReplyAnswer) },
       ...houseErrors('BadRequest', 'Forbidden', 'NotFound', 'Conflict'),

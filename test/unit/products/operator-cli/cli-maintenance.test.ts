@@ -115,13 +115,13 @@ describe('nfvi-doctor maintenance', () => {
         '--at',
         '2026-12-01 02:00:00',
         '--workflow',
-        'vnf-aware',
+        'vnf',
         '--json',
       ]);
 
       // Assess
       expect(jsonOf(result)).toEqual({ session_id: SESSION });
-      expect(cli.apiCalls[0]?.body).toMatchObject({ maintenance_at: '2026-12-01 02:00:00', workflow: 'vnf-aware' });
+      expect(cli.apiCalls[0]?.body).toMatchObject({ maintenance_at: '2026-12-01 02:00:00', workflow: 'vnf' });
     });
 
     it('starts now when neither --at nor --in is given', async () => {
