@@ -124,6 +124,31 @@ export const hostMaintenanceRequested = z.object({
 });
 export type HostMaintenanceRequested = z.infer<typeof hostMaintenanceRequested>;
 
+/**
+ * The operator hook for a session's `pre` plug-ins (once, before the first host is emptied) and
+ * its `post` ones (once, after the last host is maintained).
+ */
+export const MAINTENANCE_ACTIONS_REQUESTED = 'MaintenanceActionsRequested';
+export const actionPhase = z.enum(['pre', 'post']);
+export const maintenanceActionsRequested = z.object({
+  session_id: sessionId,
+  phase: actionPhase,
+  metadata: z.record(z.string(), z.unknown()),
+  actions: z.array(actionPlugin),
+  answer_by: z.string().optional(),
+});
+export type MaintenanceActionsRequested = z.infer<typeof maintenanceActionsRequested>;
+
+export const MAINTENANCE_ACTIONS_COMPLETED = 'MaintenanceActionsCompleted';
+export const maintenanceActionsCompleted = z.object({ session_id: sessionId, phase: actionPhase });
+
+export const MAINTENANCE_ACTIONS_FAILED = 'MaintenanceActionsFailed';
+export const maintenanceActionsFailed = z.object({
+  session_id: sessionId,
+  phase: actionPhase,
+  reason: z.string().min(1).max(1000),
+});
+
 export const HOST_MAINTENANCE_COMPLETED = 'HostMaintenanceCompleted';
 export const hostMaintenanceCompleted = z.object({ session_id: sessionId, host: sessionId });
 

@@ -265,6 +265,7 @@ describe('DynamoDbSessions (DynamoDB Local)', () => {
     actions: [],
     download: [],
     operator_answer_required: false,
+    phase_actions: {},
     default_action: 'MIGRATE',
     reply_timeout_s: 30,
     drain_timeout_s: 600,

@@ -2,7 +2,7 @@ import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { invokeFunction } from '../../infra/local/invoke-function';
 import { callApi, type LocalCloud } from '../../infra/local/local-cloud';
-import { reportHostMaintained } from '../../infra/local/operator-automation';
+import { reportHostMaintained, reportSessionActionsDone } from '../../infra/local/operator-automation';
 import { SnsHttpSubscriber, type ReceivedMessage } from '../../infra/local/sns-http-subscriber';
 import { FaultInjector } from '../../lib/adapters/eventbridge/fault-injector';
 import type { Server } from '../../lib/adapters/openstack/nova';
@@ -51,6 +51,8 @@ describe('Planned maintenance (Fenix API, workflow functions, sample VNF manager
   let vnfm: SampleVnfManager;
   const sessions = new Set<string>();
   const handOvers: HostHandOver[] = [];
+  /** `<session> <phase>` of the pre and post plug-ins operator automation ran. */
+  const sessionActions: string[] = [];
   const problems: string[] = [];
   /** tenant-a instances reported moved while they were the pair's active side. */
   const movedWhileActive: string[] = [];
@@ -125,8 +127,12 @@ describe('Planned maintenance (Fenix API, workflow functions, sample VNF manager
       maintenance_at: fenixTime(20),
       workflow: 'default',
       metadata: { change: 'firmware-2026.11' },
-      // Operator automation maintains each emptied host through the hook.
-      actions: [{ plugin: 'firmware-upgrade', type: 'host', metadata: { version: '2026.11' } }],
+      // Operator automation runs the plug-ins through the hook: once before, each emptied host, once after.
+      actions: [
+        { plugin: 'download-firmware', type: 'pre' },
+        { plugin: 'firmware-upgrade', type: 'host', metadata: { version: '2026.11' } },
+        { plugin: 'report', type: 'post' },
+      ],
       reply_timeout_s: 8,
       default_action: 'MIGRATE',
     });
@@ -145,6 +151,14 @@ describe('Planned maintenance (Fenix API, workflow functions, sample VNF manager
         const session = await sessionOf(id);
         for (const [host, reasons] of Object.entries(session.waiting_hosts as Record<string, string[]>))
           for (const reason of reasons) waited.add(`${host}: ${reason}`);
+        // Operator automation's part for the session's pre plug-ins (still MAINTENANCE) and post ones.
+        if (session.waiting_for === 'SESSION_ACTIONS') {
+          const phase = session.state === 'MAINTENANCE' ? 'pre' : 'post';
+          if (!sessionActions.includes(`${id} ${phase}`)) {
+            sessionActions.push(`${id} ${phase}`);
+            await reportSessionActionsDone(id, phase);
+          }
+        }
         return ['MAINTENANCE_DONE', 'MAINTENANCE_FAILED'].includes(String(session.state));
       },
       'the session to end',
@@ -252,6 +266,7 @@ describe('Planned maintenance (Fenix API, workflow functions, sample VNF manager
     it('ends MAINTENANCE_DONE with both hosts maintained and nothing gone wrong', async () => {
       const session = await sessionOf(sessionId);
       expect(problems).toEqual([]);
+      expect(sessionActions.filter((a) => a.startsWith(sessionId))).toEqual([`${sessionId} pre`, `${sessionId} post`]);
       expect(session).toMatchObject({
         state: 'MAINTENANCE_DONE',
         hosts: { [HOST_1]: 'MAINTENANCE_COMPLETE', [HOST_2]: 'MAINTENANCE_COMPLETE' },

@@ -137,14 +137,19 @@ describe('The deployable template (serverless package --stage prod)', () => {
     expect(env.NFVI_BMC_CREDENTIALS_PARAMETER).toBe('/nfvi-doctor/prod/bmc-credentials');
   });
 
-  it('drives maintenance from its own work events and the operator hook answers, and sweeps every minute', () => {
+  it("drives maintenance from its own work events and the operator hook's answers (hosts, pre and post plug-ins)", () => {
     expect(ruleOn('nfvi.maintenance')?.Properties.EventPattern).toEqual({
       source: ['nfvi.maintenance'],
       'detail-type': ['MaintenanceWork'],
     });
     expect(ruleOn('nfvi.operator')?.Properties.EventPattern).toEqual({
       source: ['nfvi.operator'],
-      'detail-type': ['HostMaintenanceCompleted', 'HostMaintenanceFailed'],
+      'detail-type': [
+        'HostMaintenanceCompleted',
+        'HostMaintenanceFailed',
+        'MaintenanceActionsCompleted',
+        'MaintenanceActionsFailed',
+      ],
     });
     const env = (resources.MaintenanceApiLambdaFunction as Resource).Properties.Environment.Variables;
     expect(JSON.stringify(env.NFVI_MAINTENANCE_API_URL)).toContain('ApiGatewayRestApi');
@@ -213,7 +218,7 @@ describe('The deployable template (serverless package --stage prod)', () => {
       open.map((m) => [m.Properties.HttpMethod, m.Properties.AuthorizationType, m.Properties.ResourceId.Ref]),
     ).toEqual([['GET', 'NONE', 'ApiGatewayResourceOpenapijson']]);
     const methods = all.filter((m) => m.Properties.AuthorizationType === 'CUSTOM');
-    expect(methods.length).toBe(39);
+    expect(methods.length).toBe(41);
     const byAuthorizer = new Map<string, number>();
     for (const m of methods) {
       const ref = m.Properties.AuthorizerId.Ref as string;
@@ -221,7 +226,7 @@ describe('The deployable template (serverless package --stage prod)', () => {
     }
     // Only Alertmanager's webhook takes Basic auth (an application credential).
     expect(Object.fromEntries(byAuthorizer)).toEqual({
-      KeystoneAuthorizerApiGatewayAuthorizer: 38,
+      KeystoneAuthorizerApiGatewayAuthorizer: 40,
       KeystoneBasicAuthorizerApiGatewayAuthorizer: 1,
     });
     expect(

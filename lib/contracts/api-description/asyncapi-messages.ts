@@ -12,6 +12,9 @@ import {
   hostMaintenanceFailed,
   hostMaintenanceRequested,
   MAINTENANCE_SOURCE,
+  maintenanceActionsCompleted,
+  maintenanceActionsFailed,
+  maintenanceActionsRequested,
   maintenanceWork,
   OPERATOR_SOURCE,
   RECOVERY_SOURCE,
@@ -310,6 +313,27 @@ export const BUS_EVENT_MESSAGES = {
     'Host maintenance failed',
     "Operator automation's answer: the host's maintenance failed.",
     hostMaintenanceFailed,
+  ),
+  MaintenanceActionsRequested: busEvent(
+    MAINTENANCE_SOURCE,
+    'MaintenanceActionsRequested',
+    'Session plug-ins requested',
+    "The operator hook for the session's pre plug-ins (before the first host) or post plug-ins (after the last).",
+    maintenanceActionsRequested,
+  ),
+  MaintenanceActionsCompleted: busEvent(
+    OPERATOR_SOURCE,
+    'MaintenanceActionsCompleted',
+    'Session plug-ins completed',
+    "Operator automation's answer: the session's pre or post plug-ins ran.",
+    maintenanceActionsCompleted,
+  ),
+  MaintenanceActionsFailed: busEvent(
+    OPERATOR_SOURCE,
+    'MaintenanceActionsFailed',
+    'Session plug-ins failed',
+    "Operator automation's answer: the session's pre or post plug-ins failed.",
+    maintenanceActionsFailed,
   ),
 } satisfies Record<string, MessageSpec>;
 

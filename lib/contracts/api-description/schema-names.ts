@@ -28,6 +28,9 @@ import {
   hostMaintenanceCompleted,
   hostMaintenanceFailed,
   hostMaintenanceRequested,
+  maintenanceActionsCompleted,
+  maintenanceActionsFailed,
+  maintenanceActionsRequested,
   maintenanceWork,
   recoveryAnswered,
   vimActionsApplied,
@@ -162,6 +165,9 @@ export const NAMED_SCHEMAS: ReadonlyArray<readonly [string, z.ZodType]> = [
   ['HostMaintenanceRequested', hostMaintenanceRequested],
   ['HostMaintenanceCompleted', hostMaintenanceCompleted],
   ['HostMaintenanceFailed', hostMaintenanceFailed],
+  ['MaintenanceActionsRequested', maintenanceActionsRequested],
+  ['MaintenanceActionsCompleted', maintenanceActionsCompleted],
+  ['MaintenanceActionsFailed', maintenanceActionsFailed],
 ];
 
 /**

@@ -75,6 +75,13 @@ function apply(tx: Tx, event: Exclude<SessionEvent, { type: 'created' }>): Decis
         return ignore('not-awaited', `${event.host} is not in maintenance`);
       return fail(tx, `maintenance of ${event.host} failed: ${event.reason}`);
     }
+    case 'session-actions-done':
+      return onSessionActionsDone(tx, event.phase);
+    case 'session-actions-failed': {
+      if (tx.s.phase_actions[event.phase] !== 'REQUESTED')
+        return ignore('not-awaited', `the ${event.phase} plug-ins were not asked for`);
+      return fail(tx, `the ${event.phase} action plug-ins failed: ${event.reason}`);
+    }
     case 'vim-error':
       return fail(tx, `VIM error in ${event.operation}: ${event.message}`);
     case 'admin-delete':
@@ -104,6 +111,7 @@ function create(event: Extract<SessionEvent, { type: 'created' }>, now: string):
     actions: request.actions,
     download: request.download,
     operator_answer_required: event.operator_answer_required ?? false,
+    phase_actions: {},
     default_action: request.default_action,
     reply_timeout_s: request.reply_timeout_s,
     drain_timeout_s: request.drain_timeout_s,
@@ -220,9 +228,15 @@ function onDeadline(tx: Tx): Decision | undefined {
       closeRound(tx);
       return undefined;
     case 'MAINTENANCE_AT':
+      beginHosts(tx);
+      return undefined;
     case 'PLAN':
       requestPlan(tx);
       return undefined;
+    case 'SESSION_ACTIONS': {
+      const phase = s.phase_actions.post === 'REQUESTED' ? 'post' : 'pre';
+      return fail(tx, `no answer from the ${phase} action plug-ins within ${s.host_maintenance_timeout_s} s`);
+    }
     case 'LEAD_TIME':
       startDueMoves(tx);
       return undefined;
@@ -324,7 +338,7 @@ function closeRound(tx: Tx) {
   switch (round.state) {
     case 'MAINTENANCE':
       if (before(now, s.maintenance_at)) wait(tx, 'MAINTENANCE_AT', s.maintenance_at);
-      else requestPlan(tx);
+      else beginHosts(tx);
       return;
     case 'SCALE_IN':
       requestPlan(tx);
@@ -577,8 +591,42 @@ function onHostDone(tx: Tx, host: string): Decision | undefined {
     requestPlan(tx);
     return undefined;
   }
+  if (!requestSessionActions(tx, 'post')) complete(tx);
+  return undefined;
+}
+
+function complete(tx: Tx) {
   transition(tx, 'MAINTENANCE_COMPLETE');
-  openRound(tx, 'MAINTENANCE_COMPLETE', instancesByProject(s));
+  openRound(tx, 'MAINTENANCE_COMPLETE', instancesByProject(tx.s));
+}
+
+// --- pre and post plug-ins -------------------------------------------------------------
+
+/** maintenance_at came and the tenants answered: the pre plug-ins first, if any, then the first plan. */
+function beginHosts(tx: Tx) {
+  if (!requestSessionActions(tx, 'pre')) requestPlan(tx);
+}
+
+/** Asks the operator hook to run the session's plug-ins of the phase, once; false when there are none. */
+function requestSessionActions(tx: Tx, phase: 'pre' | 'post'): boolean {
+  const { s } = tx;
+  const actions = s.actions.filter((a) => a.type === phase).sort((a, b) => (a.order ?? 0) - (b.order ?? 0));
+  if (actions.length === 0 || s.phase_actions[phase] === 'DONE') return false;
+  s.phase_actions[phase] = 'REQUESTED';
+  tx.effects.push({ type: 'session-actions-hook', session_id: s.session_id, phase, metadata: s.metadata, actions });
+  wait(tx, 'SESSION_ACTIONS', after(tx.now, s.host_maintenance_timeout_s));
+  return true;
+}
+
+function onSessionActionsDone(tx: Tx, phase: 'pre' | 'post'): Decision | undefined {
+  const { s } = tx;
+  const state = s.phase_actions[phase];
+  if (state === 'DONE') return ignore('duplicate', `the ${phase} plug-ins already reported done`);
+  if (state !== 'REQUESTED' || s.waiting_for !== 'SESSION_ACTIONS')
+    return ignore('not-awaited', `the ${phase} plug-ins were not asked for`);
+  s.phase_actions[phase] = 'DONE';
+  if (phase === 'pre') requestPlan(tx);
+  else complete(tx);
   return undefined;
 }
 

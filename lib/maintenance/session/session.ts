@@ -23,6 +23,8 @@ export const waitingFor = z.enum([
   'LEAD_TIME',
   'DRAIN',
   'HOST_MAINTENANCE',
+  /** The operator hook runs the session's pre or post plug-ins. */
+  'SESSION_ACTIONS',
   'NOTHING',
 ]);
 export type WaitingFor = z.infer<typeof waitingFor>;
@@ -88,6 +90,10 @@ export const session = z.object({
   download: z.array(z.object({ url: z.string(), size: z.string().optional() })).default([]),
   /** The stage asks the operator hook for every emptied host, even when no host plug-in is named. */
   operator_answer_required: z.boolean().default(false),
+  /** The session's pre and post plug-ins: asked for, then done. */
+  phase_actions: z
+    .object({ pre: z.enum(['REQUESTED', 'DONE']).optional(), post: z.enum(['REQUESTED', 'DONE']).optional() })
+    .default({}),
   default_action: instanceAction,
   reply_timeout_s: z.number().int().positive(),
   drain_timeout_s: z.number().int().positive(),
@@ -169,6 +175,9 @@ export type SessionEvent =
   /** The operator's maintenance hook answered. */
   | { type: 'host-maintenance-done'; host: string }
   | { type: 'host-maintenance-failed'; host: string; reason: string }
+  /** The operator hook ran (or failed) the session's pre or post plug-ins. */
+  | { type: 'session-actions-done'; phase: 'pre' | 'post' }
+  | { type: 'session-actions-failed'; phase: 'pre' | 'post'; reason: string }
   | { type: 'vim-error'; operation: string; message: string }
   | { type: 'admin-delete' };
 
@@ -197,6 +206,13 @@ export type Effect =
       type: 'host-maintenance-hook';
       session_id: string;
       host: string;
+      metadata: Record<string, unknown>;
+      actions: ActionPlugin[];
+    }
+  | {
+      type: 'session-actions-hook';
+      session_id: string;
+      phase: 'pre' | 'post';
       metadata: Record<string, unknown>;
       actions: ActionPlugin[];
     }
@@ -241,7 +257,6 @@ export function instancesByProject(s: Session): Map<string, string[]> {
  * undefined when the project takes no part.
  */
 export function projectInstanceIds(s: Session, project: string): string[] | undefined {
-  // (vnf workflow: every instance the round asks the project about, each also asked alone.)
   if (!projectsOf(s).has(project)) return undefined;
   return s.round?.projects[project]?.instance_ids ?? instancesByProject(s).get(project);
 }

@@ -1,5 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { HOST_MAINTENANCE_REQUESTED, type HostMaintenanceRequested } from '../../contracts/bus-events';
+import {
+  HOST_MAINTENANCE_REQUESTED,
+  MAINTENANCE_ACTIONS_REQUESTED,
+  type HostMaintenanceRequested,
+  type MaintenanceActionsRequested,
+} from '../../contracts/bus-events';
 import { HOST_EVENT_TYPE, SESSION_EVENT_TYPE, TENANT_EVENT_TYPE } from '../../contracts/fenix';
 import { type Notifier, type Publication } from '../../notifier/ports';
 import type { HostDrain } from '../host-drain';
@@ -196,6 +201,17 @@ export class MaintenanceWorkflow {
             answer_by: session.deadline_at,
           } satisfies HostMaintenanceRequested,
         });
+      case 'session-actions-hook':
+        return bus.emit({
+          detailType: MAINTENANCE_ACTIONS_REQUESTED,
+          detail: {
+            session_id: effect.session_id,
+            phase: effect.phase,
+            metadata: effect.metadata,
+            actions: effect.actions,
+            answer_by: session.deadline_at,
+          } satisfies MaintenanceActionsRequested,
+        });
       case 'disable-host':
         return this.onVim(id, 'disable', pass, () => vim.disable(effect.host, effect.reason));
       case 'enable-host':
@@ -272,6 +288,7 @@ function advancesMaintenance(effect: Effect): boolean {
     case 'await-host-empty':
     case 'mark-in-maintenance':
     case 'host-maintenance-hook':
+    case 'session-actions-hook':
     case 'plan-next-step':
       return true;
     case 'notify-tenant':

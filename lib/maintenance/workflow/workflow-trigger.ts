@@ -2,11 +2,15 @@ import { z } from 'zod';
 import {
   HOST_MAINTENANCE_COMPLETED,
   HOST_MAINTENANCE_FAILED,
+  MAINTENANCE_ACTIONS_COMPLETED,
+  MAINTENANCE_ACTIONS_FAILED,
   MAINTENANCE_SOURCE,
   MAINTENANCE_WORK,
   OPERATOR_SOURCE,
   hostMaintenanceCompleted,
   hostMaintenanceFailed,
+  maintenanceActionsCompleted,
+  maintenanceActionsFailed,
   maintenanceWork,
 } from '../../contracts/bus-events';
 import type { SessionEvent } from '../session/session';
@@ -26,6 +30,16 @@ const trigger = z.discriminatedUnion('detail-type', [
     'detail-type': z.literal(HOST_MAINTENANCE_FAILED),
     source: z.literal(OPERATOR_SOURCE),
     detail: hostMaintenanceFailed,
+  }),
+  z.object({
+    'detail-type': z.literal(MAINTENANCE_ACTIONS_COMPLETED),
+    source: z.literal(OPERATOR_SOURCE),
+    detail: maintenanceActionsCompleted,
+  }),
+  z.object({
+    'detail-type': z.literal(MAINTENANCE_ACTIONS_FAILED),
+    source: z.literal(OPERATOR_SOURCE),
+    detail: maintenanceActionsFailed,
   }),
 ]);
 
@@ -52,6 +66,18 @@ export function workflowTrigger(raw: unknown): WorkflowTrigger {
         kind: 'valid',
         sessionId: e.detail.session_id,
         event: { type: 'host-maintenance-failed', host: e.detail.host, reason: e.detail.reason },
+      };
+    case MAINTENANCE_ACTIONS_COMPLETED:
+      return {
+        kind: 'valid',
+        sessionId: e.detail.session_id,
+        event: { type: 'session-actions-done', phase: e.detail.phase },
+      };
+    case MAINTENANCE_ACTIONS_FAILED:
+      return {
+        kind: 'valid',
+        sessionId: e.detail.session_id,
+        event: { type: 'session-actions-failed', phase: e.detail.phase, reason: e.detail.reason },
       };
   }
 }

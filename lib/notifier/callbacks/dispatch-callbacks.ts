@@ -84,7 +84,7 @@ export class DispatchCallbacks {
     alarm: AlarmView | undefined,
     now: Date,
   ): unknown {
-    if (s.format === 'aodh') return this.deps.aodhBodyOf(notification, s, now) ?? undefined;
+    if (s.format === 'aodh') return this.deps.aodhBodyOf(notification, s, now);
     if (!fault || !passesFmFilter(s.filter, fault.notificationType, alarm)) return undefined;
     return sol003NotificationOf(fault, s.id, alarm, this.deps.links);
   }

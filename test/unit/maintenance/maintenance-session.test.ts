@@ -757,6 +757,7 @@ describe('Maintenance session: action plug-ins', () => {
     r.go(reply('tenant-a', 'ACK_MAINTENANCE', at(10)), at(10));
     r.go(reply('tenant-b', 'ACK_MAINTENANCE', at(20)), at(20));
     r.go(tick, MAINTENANCE_AT);
+    if (r.session.waiting_for === 'SESSION_ACTIONS') r.go({ type: 'session-actions-done', phase: 'pre' }, at(3600));
     r.go(planned(1, drain(['host-1'], [moveOf('vm-a1', 'tenant-a', 'host-1', 'host-2')])), at(3601));
     r.go(reply('tenant-a', 'ACK_PREPARE_MAINTENANCE', at(3610), { 'vm-a1': 'MIGRATE' }), at(3610));
     r.go({ type: 'instance-action-done', instance_id: 'vm-a1' }, at(3690));
@@ -807,6 +808,80 @@ describe('Maintenance session: action plug-ins', () => {
     const [hook] = ofType(drained, 'host-maintenance-hook');
     expect(hook?.actions.map((a) => a.plugin)).toEqual(['esw_upgrade', 'os_upgrade']);
     expect(r.session.actions).toHaveLength(4);
+  });
+});
+
+describe('Maintenance session: pre and post plug-ins', () => {
+  const PLUGINS = [
+    { plugin: 'prepare', type: 'pre' },
+    { plugin: 'finalize', type: 'post', metadata: { report: true } },
+  ];
+  /** Through MAINTENANCE (both tenants ACK) to maintenance_at, in a session with pre and post plug-ins. */
+  const atMaintenanceAt = () => {
+    const r = run();
+    r.go(created({ actions: PLUGINS }), at(0));
+    r.go(reply('tenant-a', 'ACK_MAINTENANCE', at(10)), at(10));
+    r.go(reply('tenant-b', 'ACK_MAINTENANCE', at(20)), at(20));
+    return { r, effects: r.go(tick, MAINTENANCE_AT) };
+  };
+
+  it('runs the pre plug-ins through the operator hook once, before the first host is planned', () => {
+    // Act
+    const { r, effects } = atMaintenanceAt();
+    const done = r.go({ type: 'session-actions-done', phase: 'pre' }, at(3650));
+
+    // Assess
+    expect(ofType(effects, 'session-actions-hook')).toEqual([
+      {
+        type: 'session-actions-hook',
+        session_id: SID,
+        phase: 'pre',
+        metadata: { openstack_version: 'Queens' },
+        actions: [{ plugin: 'prepare', type: 'pre', metadata: {} }],
+      },
+    ]);
+    expect(ofType(effects, 'plan-next-step')).toEqual([]);
+    expect(ofType(done, 'plan-next-step')).toHaveLength(1);
+    expect(r.apply({ type: 'session-actions-done', phase: 'pre' }, at(3651))).toMatchObject({
+      kind: 'ignored',
+      reason: 'duplicate',
+    });
+  });
+
+  it('runs the post plug-ins once the last host is maintained, then tells the tenants MAINTENANCE_COMPLETE', () => {
+    // Prepare
+    const { r } = atMaintenanceAt();
+    r.go({ type: 'session-actions-done', phase: 'pre' }, at(3650));
+    r.go(planned(1, drain(['host-1', 'host-2'], [])), at(3651));
+    r.go({ type: 'host-drained', host: 'host-1' }, at(3660));
+
+    // Act: no host plug-in, so the last host emptied is the last maintained.
+    const lastHost = r.go({ type: 'host-drained', host: 'host-2' }, at(3661));
+    const postDone = r.go({ type: 'session-actions-done', phase: 'post' }, at(3720));
+
+    // Assess
+    expect(ofType(lastHost, 'session-actions-hook').map((e) => e.phase)).toEqual(['post']);
+    expect(sessionStates(lastHost)).toEqual(['START_MAINTENANCE']);
+    expect(sessionStates(postDone)).toEqual(['MAINTENANCE_COMPLETE']);
+    expect(tenantStates(postDone).map(([, state]) => state)).toEqual(['MAINTENANCE_COMPLETE', 'MAINTENANCE_COMPLETE']);
+  });
+
+  it('fails the session, every host back in service, when the pre plug-ins fail or never answer', () => {
+    // Act
+    const failed = atMaintenanceAt().r;
+    failed.go({ type: 'session-actions-failed', phase: 'pre', reason: 'image not found' }, at(3650));
+    const silent = atMaintenanceAt().r;
+    silent.go(tick, at(3600 + 7200));
+
+    // Assess
+    expect(failed.session).toMatchObject({
+      state: 'MAINTENANCE_FAILED',
+      reason: 'the pre action plug-ins failed: image not found',
+    });
+    expect(silent.session).toMatchObject({
+      state: 'MAINTENANCE_FAILED',
+      reason: 'no answer from the pre action plug-ins within 7200 s',
+    });
   });
 });
 

@@ -35,6 +35,35 @@ describe('Maintenance workflow triggers (EventBridge events)', () => {
     });
   });
 
+  it("reads the operator's answers about the session's pre and post plug-ins as session events", () => {
+    expect(
+      workflowTrigger(envelope('nfvi.operator', 'MaintenanceActionsCompleted', { session_id: 's-1', phase: 'pre' })),
+    ).toEqual({
+      kind: 'valid',
+      sessionId: 's-1',
+      event: { type: 'session-actions-done', phase: 'pre' },
+    });
+    expect(
+      workflowTrigger(
+        envelope('nfvi.operator', 'MaintenanceActionsFailed', {
+          session_id: 's-1',
+          phase: 'post',
+          reason: 'report upload failed',
+        }),
+      ),
+    ).toEqual({
+      kind: 'valid',
+      sessionId: 's-1',
+      event: { type: 'session-actions-failed', phase: 'post', reason: 'report upload failed' },
+    });
+    expect(
+      workflowTrigger(envelope('nfvi.operator', 'MaintenanceActionsCompleted', { session_id: 's-1', phase: 'host' })),
+    ).toMatchObject({
+      kind: 'invalid',
+      reason: expect.stringContaining('phase'),
+    });
+  });
+
   it('refuses an answer without a host, or a failure without a reason, naming the field', () => {
     const noHost = workflowTrigger(envelope('nfvi.operator', 'HostMaintenanceCompleted', { session_id: 's-1' }));
     expect(noHost).toMatchObject({ kind: 'invalid', reason: expect.stringContaining('host') });
