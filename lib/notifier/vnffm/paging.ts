@@ -1,3 +1,7 @@
+import { z } from 'zod';
+import type { Outcome } from '../../platform/outcome';
+import { parseFilter, passesFilter } from './sol013-filter';
+
 /**
  * SOL 013 paging (5.4.2.3): a page of a list sorted by `order`, and the opaque marker of the
  * next one: the sort key of the page's last item, so that items added or removed meanwhile
@@ -40,4 +44,35 @@ function keyOfMarker(marker: string): string[] | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** A SOL 003 list route's query: SOL 013's filter and paging marker, and nothing else. */
+export const listParams = z
+  .object({ filter: z.string().min(1).optional(), nextpage_opaque_marker: z.string().min(1).optional() })
+  .strict();
+
+/**
+ * A SOL 003 list route's answer: the items (as shown) that pass the query's filter, one page of
+ * them in `keyOf` order, and a `Link: <...>; rel="next"` header (carrying the filter) while more remain.
+ */
+export function filteredPage<T>(
+  params: Record<string, string | undefined>,
+  items: readonly T[],
+  list: { attributes: ReadonlySet<string>; keyOf: (item: T) => string[]; url: string; pageSize: number },
+): Outcome {
+  const parsed = listParams.safeParse(params);
+  if (!parsed.success) return { kind: 'invalid', message: z.prettifyError(parsed.error) };
+  const { filter, nextpage_opaque_marker: marker } = parsed.data;
+  const terms = filter === undefined ? { ok: true as const, terms: [] } : parseFilter(filter, list.attributes);
+  if (!terms.ok) return { kind: 'invalid', message: terms.problem };
+  const page = pageOf(
+    items.filter((item) => passesFilter(item, terms.terms)),
+    list.keyOf,
+    marker,
+    list.pageSize,
+  );
+  if (!page.ok) return { kind: 'invalid', message: page.problem };
+  if (!page.next) return { kind: 'ok', body: page.items };
+  const query = new URLSearchParams({ ...(filter ? { filter } : {}), nextpage_opaque_marker: page.next });
+  return { kind: 'ok', body: page.items, headers: { Link: `<${list.url}?${query.toString()}>; rel="next"` } };
 }

@@ -4,17 +4,12 @@ import type { Caller } from '../../platform/auth/keystone-authorizer';
 import type { Outcome } from '../../platform/outcome';
 import type { AlarmView } from '../alarm-query';
 import type { AlarmViewStore } from '../ports';
-import { pageOf } from './paging';
+import { filteredPage } from './paging';
 import { sol003AlarmOf } from './sol003-alarm';
-import { attributePaths, parseFilter, passesFilter } from './sol013-filter';
+import { attributePaths } from './sol013-filter';
 import type { VnffmLinks } from './vnffm-links';
 
 const ALARM_ATTRIBUTES = attributePaths(sol003Alarm);
-
-/** GET /alarms takes SOL 013's filter and paging marker, and nothing else. */
-export const alarmListParams = z
-  .object({ filter: z.string().min(1).optional(), nextpage_opaque_marker: z.string().min(1).optional() })
-  .strict();
 
 export interface VnffmAlarmSettings {
   adminProjectId: string;
@@ -36,21 +31,13 @@ export class VnffmAlarms {
   ) {}
 
   async list(caller: Caller, params: Record<string, string | undefined>): Promise<Outcome> {
-    const parsed = alarmListParams.safeParse(params);
-    if (!parsed.success) return { kind: 'invalid', message: z.prettifyError(parsed.error) };
-    const { filter, nextpage_opaque_marker: marker } = parsed.data;
-    const terms = filter === undefined ? { ok: true as const, terms: [] } : parseFilter(filter, ALARM_ATTRIBUTES);
-    if (!terms.ok) return { kind: 'invalid', message: terms.problem };
     const alarms = (await this.views.byTenant(this.ownerOf(caller))).map((view) => this.shown(view));
-    const page = pageOf(
-      alarms.filter((alarm) => passesFilter(alarm, terms.terms)),
-      (alarm) => [newestFirst(alarm.alarmRaisedTime), alarm.id],
-      marker,
-      this.settings.pageSize,
-    );
-    if (!page.ok) return { kind: 'invalid', message: page.problem };
-    const next = page.next && `${this.settings.links.alarms}?${nextQuery(filter, page.next)}`;
-    return { kind: 'ok', body: page.items, ...(next ? { headers: { Link: `<${next}>; rel="next"` } } : {}) };
+    return filteredPage(params, alarms, {
+      attributes: ALARM_ATTRIBUTES,
+      keyOf: (alarm) => [newestFirst(alarm.alarmRaisedTime), alarm.id],
+      url: this.settings.links.alarms,
+      pageSize: this.settings.pageSize,
+    });
   }
 
   async get(caller: Caller, alarmId: string): Promise<Outcome> {
@@ -80,8 +67,5 @@ export class VnffmAlarms {
 
 /** A sort key that orders later times first. */
 const newestFirst = (time: string) => String(Number.MAX_SAFE_INTEGER - Date.parse(time)).padStart(16, '0');
-
-export const nextQuery = (filter: string | undefined, marker: string) =>
-  new URLSearchParams({ ...(filter ? { filter } : {}), nextpage_opaque_marker: marker }).toString();
 
 const notFound = (alarmId: string): Outcome => ({ kind: 'not-found', message: `no alarm ${alarmId}` });

@@ -6,16 +6,11 @@ import type { Outcome } from '../../platform/outcome';
 import { callbackRefusalOf } from '../callback-policy';
 import { callbackSubscriptionIdOf, type CallbackSubscription } from '../callbacks/callback-subscription';
 import type { CallbackSubscriptionStore, Callbacks, DispatcherRouting } from '../callbacks/ports';
-import { pageOf } from './paging';
-import { attributePaths, parseFilter, passesFilter } from './sol013-filter';
-import { nextQuery } from './vnffm-alarms';
+import { filteredPage } from './paging';
+import { attributePaths } from './sol013-filter';
 import type { VnffmLinks } from './vnffm-links';
 
 const SUBSCRIPTION_ATTRIBUTES = attributePaths(fmSubscription);
-
-export const subscriptionListParams = z
-  .object({ filter: z.string().min(1).optional(), nextpage_opaque_marker: z.string().min(1).optional() })
-  .strict();
 
 export interface VnffmSubscriptionSettings {
   adminProjectId: string;
@@ -74,22 +69,17 @@ export class VnffmSubscriptions {
   }
 
   async list(caller: Caller, params: Record<string, string | undefined>): Promise<Outcome> {
-    const parsed = subscriptionListParams.safeParse(params);
-    if (!parsed.success) return { kind: 'invalid', message: z.prettifyError(parsed.error) };
-    const { filter, nextpage_opaque_marker: marker } = parsed.data;
-    const terms =
-      filter === undefined ? { ok: true as const, terms: [] } : parseFilter(filter, SUBSCRIPTION_ATTRIBUTES);
-    if (!terms.ok) return { kind: 'invalid', message: terms.problem };
     const mine = (await this.store.list(this.ownerOf(caller))).filter((s) => s.format === 'sol003');
-    const page = pageOf(
-      mine.map((s) => this.view(s)).filter((s) => passesFilter(s, terms.terms)),
-      (s) => [s.id],
-      marker,
-      this.settings.pageSize,
+    return filteredPage(
+      params,
+      mine.map((s) => this.view(s)),
+      {
+        attributes: SUBSCRIPTION_ATTRIBUTES,
+        keyOf: (s) => [s.id],
+        url: this.settings.links.subscriptions,
+        pageSize: this.settings.pageSize,
+      },
     );
-    if (!page.ok) return { kind: 'invalid', message: page.problem };
-    const next = page.next && `${this.settings.links.subscriptions}?${nextQuery(filter, page.next)}`;
-    return { kind: 'ok', body: page.items, ...(next ? { headers: { Link: `<${next}>; rel="next"` } } : {}) };
   }
 
   async get(caller: Caller, id: string): Promise<Outcome> {
